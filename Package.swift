@@ -1,0 +1,104 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "influxdb-meta",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "influxd-meta", targets: ["influxd-meta"]),
+        .executable(name: "influxd-ctl", targets: ["influxd-ctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CRaft",
+            pkgConfig: "raft",
+            providers: [.apt(["libraft-dev", "libuv1-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(
+            name: "MetaKernel",
+            dependencies: [
+                "CRaft",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TLS",
+            dependencies: [
+                "COpenSSL",
+                "MetaKernel",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StaticHosts",
+            dependencies: ["MetaKernel"],
+            path: "Sources/Plugins/StaticHosts",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "influxd-meta",
+            dependencies: [
+                "MetaKernel",
+                "StaticHosts",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Apps/influxd-meta",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "influxd-ctl",
+            dependencies: [
+                "MetaKernel",
+                "StaticHosts",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Apps/influxd-ctl",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MetaKernelTests",
+            dependencies: ["MetaKernel", "StaticHosts"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StaticHostsTests",
+            dependencies: ["StaticHosts", "MetaKernel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: ["MetaKernel"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MetaKernel
+import StaticHosts
+
+/// `influxd-meta [[command] [arguments]]`: the meta node daemon.
+@main
+struct InfluxdMeta: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "influxd-meta",
+        abstract: "Runs an InfluxDB Enterprise meta node.",
+        subcommands: [Run.self, PrintConfig.self, Version.self],
+        defaultSubcommand: Run.self
+    )
+}
+
+/// Options every command that reads the configuration shares.
+struct ConfigOption: ParsableArguments {
+    @Option(
+        name: .customLong("config", withSingleDash: true),
+        help: "Path to influxdb-meta.conf (default: $INFLUXDB_META_CONFIG_PATH, ~/.influxdb/influxdb-meta.conf, /etc/influxdb/influxdb-meta.conf, or built-in defaults)."
+    )
+    var path: String?
+
+    /// Loads the configuration, printing warnings; exits 1 with the message on an error.
+    func load() throws -> LoadedConfig {
+        do {
+            let loaded = try ConfigLoader.load(explicit: path, environment: ProcessInfo.processInfo.environment)
+            for warning in loaded.warnings { Diagnostics.warn(warning) }
+            return loaded
+        } catch {
+            Diagnostics.fail("\(error)")
+        }
+    }
+}
+
+/// Writes the one-line messages operators see.
+enum Diagnostics {
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("influxd-meta: warning: \(message)\n".utf8))
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("influxd-meta: \(message)\n".utf8))
+        exit(1)
+    }
+}

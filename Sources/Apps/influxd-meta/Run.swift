@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MetaKernel
+import StaticHosts
+
+extension InfluxdMeta {
+    /// `influxd-meta [run] [-config f] [-single-server] [-pidfile f]`.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Runs the meta node (the default command).")
+
+        @OptionGroup var config: ConfigOption
+
+        @Flag(
+            name: .customLong("single-server", withSingleDash: true),
+            help: "Bootstrap a one-node cluster when there is no state (not for production)."
+        )
+        var singleServer = false
+
+        @Option(name: .customLong("pidfile", withSingleDash: true), help: "Write the process id to this file.")
+        var pidfile: String?
+
+        func run() async throws {
+            let loaded = try config.load()
+            let logger = Self.bootstrapLogging(loaded.config.logging)
+            if let pidfile {
+                do {
+                    try "\(getpid())\n".write(toFile: pidfile, atomically: true, encoding: .utf8)
+                } catch {
+                    Diagnostics.fail("-pidfile \(pidfile): cannot write: \((error as NSError).localizedDescription)")
+                }
+            }
+            defer { if let pidfile { try? FileManager.default.removeItem(atPath: pidfile) } }
+            logger.info(
+                "influxd-meta \(MetaBuild.version) starting",
+                metadata: ["config": "\(loaded.path ?? "built-in defaults")"]
+            )
+            var catalog = PluginCatalog()
+            StaticHostsDiscovery.register(in: &catalog)
+            do {
+                try await MetaServer.run(
+                    config: loaded.config,
+                    singleServer: singleServer,
+                    catalog: catalog,
+                    logger: logger
+                )
+            } catch {
+                if let pidfile { try? FileManager.default.removeItem(atPath: pidfile) }
+                Diagnostics.fail("\(error)")
+            }
+            logger.info("influxd-meta stopped")
+        }
+
+        static func bootstrapLogging(_ settings: MetaConfig.Logging) -> Logger {
+            let level: Logger.Level =
+                switch settings.level {
+                case .debug: .debug
+                case .info: .info
+                case .warn: .warning
+                case .error: .error
+                }
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            return Logger(label: "influxd-meta")
+        }
+    }
+
+    /// `influxd-meta config [-config f]`: prints the effective configuration as TOML.
+    struct PrintConfig: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "config",
+            abstract: "Displays the default configuration, merged with -config and the environment."
+        )
+
+        @OptionGroup var config: ConfigOption
+
+        func run() throws {
+            print(try config.load().config.renderTOML(), terminator: "")
+        }
+    }
+
+    /// `influxd-meta version`.
+    struct Version: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Displays the version.")
+
+        func run() {
+            print("influxd-meta \(MetaBuild.version)")
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import NIOCore
+import NIOPosix
+
+/// Why a call to a meta node failed: one line naming the node.
+public struct MetaClientError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        enum Base: String, Sendable { case unreachable, timeout, badResponse, badAddress }
+        let base: Base
+        init(_ base: Base) { self.base = base }
+
+        /// Nothing answered at the address.
+        public static let unreachable = Code(.unreachable)
+        /// No answer in time.
+        public static let timeout = Code(.timeout)
+        /// Something answered, but not as a meta node would.
+        public static let badResponse = Code(.badResponse)
+        /// The address is not `host:port`.
+        public static let badAddress = Code(.badAddress)
+
+        /// The code's name.
+        public var description: String { base.rawValue }
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// One line for people.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The message.
+    public var description: String { message }
+
+    /// Short text for a connection error.
+    static func describe(_ error: (any Error)?) -> String {
+        guard let error else { return "no address to try" }
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case 111: return "connection refused"
+            case 113: return "no route to host"
+            case 101: return "network is unreachable"
+            default: return "\(io)"
+            }
+        }
+        if let connect = error as? NIOConnectionError {
+            if let first = connect.connectionErrors.first { return describe(first.error) }
+            if connect.dnsAAAAError != nil || connect.dnsAError != nil { return "host name does not resolve" }
+        }
+        if error is ChannelError { return "connection timed out" }
+        return "\(error)"
+    }
+}

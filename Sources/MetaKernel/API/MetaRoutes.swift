@@ -1,0 +1,200 @@
+import Foundation
+public import Hummingbird
+
+/// The meta service's HTTP API (`[meta] http-bind-address`, default `:8091`).
+///
+/// | route | what it does |
+/// |---|---|
+/// | `GET /ping` | 200 with the leader's Raft address as the body (empty when none) |
+/// | `GET /status` | this node's view: leader, its addresses, Raft peers (`null` when un-joined) |
+/// | `GET /show-cluster` | the data and meta nodes of the cluster |
+/// | `GET /peers` | the Raft addresses of the members |
+/// | `POST /execute` | applies a JSON ``MetaCommand`` on the leader, answers `{"index":N}` once committed |
+/// | `GET /?index=N` | long poll: the metadata as JSON once its index passes N |
+///
+/// Writes on a follower answer `307` with the leader's URL; with no leader, `503 {"error":"no leader"}`.
+public struct MetaRoutes: Sendable {
+    /// Largest request body accepted.
+    public static let maximumBodySize = 1 << 20
+    /// Longest a long poll waits before answering with the current metadata.
+    public static let maximumPollWait = Duration.seconds(60)
+
+    let node: MetaNode
+    let version: String
+
+    /// Routes for `node`; `version` goes into `X-Influxdb-Version` and `show-cluster`.
+    public init(node: MetaNode, version: String) {
+        self.node = node
+        self.version = version
+    }
+
+    /// Adds the routes and the common response headers to `router`.
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        router.add(middleware: CommonHeadersMiddleware(version: version))
+        router.get("/ping") { _, _ in await ping() }
+        router.get("/status") { _, _ in JSONResponse.make(await node.clusterStatus()) }
+        router.get("/show-cluster") { _, _ in showCluster() }
+        router.get("/peers") { _, _ in await peers() }
+        router.post("/execute") { request, _ in await execute(request) }
+        router.get("/") { request, _ in await poll(request) }
+    }
+
+    func ping() async -> Response {
+        let status = await node.clusterStatus()
+        var buffer = ByteBuffer()
+        buffer.writeString(status.leader)
+        return Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: buffer))
+    }
+
+    func peers() async -> Response {
+        JSONResponse.make(await node.clusterStatus().peers ?? [])
+    }
+
+    func showCluster() -> Response {
+        let data = node.store.current
+        let scheme = node.plugins.transport.scheme
+        let meta = data.metaNodes.map { info in
+            ShowCluster.Meta(
+                id: info.id,
+                addr: info.httpAddress,
+                httpScheme: scheme,
+                tcpAddr: info.tcpAddress,
+                version: info.httpAddress == node.httpAddress ? version : "unknown"
+            )
+        }
+        return JSONResponse.make(ShowCluster(data: [], meta: meta))
+    }
+
+    func execute(_ request: Request) async -> Response {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: Self.maximumBodySize)
+        } catch {
+            return JSONResponse.error(
+                "request body is larger than \(Self.maximumBodySize) bytes",
+                status: .contentTooLarge
+            )
+        }
+        let command: MetaCommand
+        do {
+            command = try JSONDecoder().decode(MetaCommand.self, from: Data(body.readableBytesView))
+        } catch {
+            return JSONResponse.error("invalid command: \(DecodingErrorText.describe(error))", status: .badRequest)
+        }
+        switch command {
+        case .createDatabase(let name), .dropDatabase(let name):
+            if let problem = DatabaseInfo.problem(withName: name) {
+                return JSONResponse.error(problem, status: .badRequest)
+            }
+        case .createMetaNode, .deleteMetaNode:
+            return JSONResponse.error(
+                "\(command.typeName) is not accepted by /execute; use influxd-ctl add-meta or remove-meta",
+                status: .badRequest
+            )
+        }
+        do {
+            let outcome = try await node.execute(command)
+            if let problem = outcome.error {
+                return JSONResponse.make(ExecuteReply(index: outcome.index, error: problem), status: .badRequest)
+            }
+            return JSONResponse.make(ExecuteReply(index: outcome.index, error: nil))
+        } catch {
+            return Self.response(for: error, request: request, scheme: node.plugins.transport.scheme)
+        }
+    }
+
+    func poll(_ request: Request) async -> Response {
+        guard let indexText = request.uri.queryParameters.get("index") else {
+            return JSONResponse.make(node.store.current)
+        }
+        guard let index = UInt64(indexText) else {
+            return JSONResponse.error("index: \"\(indexText)\" is not a non-negative integer", status: .badRequest)
+        }
+        let data = await withTaskGroup(of: MetaData?.self) { group in
+            group.addTask { await node.store.waitForChange(after: index) }
+            group.addTask {
+                try? await Task.sleep(for: Self.maximumPollWait)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? node.store.current
+        }
+        return JSONResponse.make(data)
+    }
+
+    /// Maps a node error to its HTTP answer: `307` to the leader, `503` without one, ...
+    static func response(for error: MetaNodeError, request: Request, scheme: String) -> Response {
+        switch error.code {
+        case .notLeader:
+            let location = "\(scheme)://\(error.leaderHTTPAddress ?? "")\(request.uri.description)"
+            var response = JSONResponse.error(error.message, status: .temporaryRedirect)
+            response.headers[.location] = location
+            return response
+        case .noLeader:
+            return JSONResponse.error("no leader", status: .serviceUnavailable)
+        case .invalid:
+            return JSONResponse.error(error.message, status: .badRequest)
+        case .conflict:
+            return JSONResponse.error(error.message, status: .conflict)
+        case .badState:
+            return JSONResponse.error(error.message, status: .internalServerError)
+        case .timeout:
+            return JSONResponse.error(error.message, status: .gatewayTimeout)
+        default:
+            return JSONResponse.error(error.message, status: .serviceUnavailable)
+        }
+    }
+}
+
+/// The body of `POST /execute`'s answer.
+struct ExecuteReply: Codable, Sendable {
+    var index: UInt64
+    var error: String?
+}
+
+/// The body of `GET /show-cluster`.
+public struct ShowCluster: Codable, Sendable, Equatable {
+    /// A data node.
+    public struct Data: Codable, Sendable, Equatable {
+        /// Node id.
+        public var id: UInt64
+        /// RPC address, `host:8088`.
+        public var tcpAddr: String
+        /// HTTP address, `host:8086`.
+        public var httpAddr: String
+    }
+
+    /// A meta node.
+    public struct Meta: Codable, Sendable, Equatable {
+        /// Node id.
+        public var id: UInt64
+        /// HTTP address, `host:8091`.
+        public var addr: String
+        /// `http` or `https`.
+        public var httpScheme: String
+        /// Raft address, `host:8089`.
+        public var tcpAddr: String
+        /// Version, or `unknown` until the node has announced itself.
+        public var version: String
+    }
+
+    /// Data nodes.
+    public var data: [Data]
+    /// Meta nodes, in id order.
+    public var meta: [Meta]
+}
+
+/// Adds `X-Influxdb-Version` and `Request-Id` to every response.
+struct CommonHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    let version: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        var response = try await next(request, context)
+        response.headers[.init("X-Influxdb-Version")!] = version
+        response.headers[.init("Request-Id")!] = UUID().uuidString.lowercased()
+        return response
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+extension MetaConfig {
+    /// The effective configuration as TOML: every section and key in documentation order, durations as Go strings
+    /// (`"1m0s"`), optional TLS versions as `""` when unset.
+    ///
+    /// This is what `influxd-meta config` prints. Parsing the result with ``ConfigLoader/parse(_:file:environment:)``
+    /// gives back an equal configuration.
+    /// - Returns: A TOML document ending in a newline.
+    public func renderTOML() -> String {
+        var lines: [String] = []
+        for section in ConfigSection.allCases {
+            if let header = section.header {
+                lines.append("")
+                lines.append(header)
+            }
+            for key in ConfigKey.all where key.section == section {
+                lines.append("\(key.name) = \(Self.renderValue(key.read(self)))")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A value as a TOML literal.
+    private static func renderValue(_ value: ConfigValue) -> String {
+        switch value {
+        case .bool(let flag): String(flag)
+        case .int(let number): String(number)
+        case .string(let text): ConfigText.quoted(text)
+        case .duration(let duration): ConfigText.quoted(duration.description)
+        case .strings(let list): "[" + list.map(ConfigText.quoted).joined(separator: ", ") + "]"
+        }
+    }
+}

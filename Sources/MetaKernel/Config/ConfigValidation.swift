@@ -1,0 +1,118 @@
+import Foundation
+
+/// One validation finding: its text and the keys involved (to tell the user where those values came from).
+struct ConfigProblem {
+    /// ``ConfigError/Code/invalidValue`` or ``ConfigError/Code/invalidConfiguration``.
+    var code: ConfigError.Code
+    /// One line such as `[meta] dir must be specified`.
+    var message: String
+    /// The `MetaConfig` key paths of the keys involved.
+    var keys: [AnyKeyPath]
+}
+
+extension MetaConfig {
+    /// Checks every key's own constraints and the rules between keys, as ``ConfigLoader`` does after loading.
+    ///
+    /// Use it after changing a loaded configuration in code (for example from command-line flags).
+    /// - Throws: ``ConfigError`` for the first problem, such as `[meta] dir must be specified`.
+    public func validate() throws(ConfigError) {
+        if let problem = problems().first {
+            throw ConfigError(problem.code, problem.message)
+        }
+    }
+
+    /// Every problem, in a fixed order: per-key constraints first, then the rules between keys.
+    func problems() -> [ConfigProblem] {
+        var found: [ConfigProblem] = []
+        for key in ConfigKey.all {
+            if let problem = key.check(key.read(self)) {
+                found.append(
+                    ConfigProblem(code: .invalidValue, message: "\(key.qualifiedName): \(problem)", keys: [key.path])
+                )
+            }
+        }
+        func require(_ condition: Bool, _ message: String, _ keys: AnyKeyPath...) {
+            if !condition {
+                found.append(ConfigProblem(code: .invalidConfiguration, message: message, keys: keys))
+            }
+        }
+        let secretAdvice = "(set the same secret on every meta and data node)"
+
+        require(!meta.dir.isEmpty, "[meta] dir must be specified", \MetaConfig.meta.dir)
+        require(
+            meta.electionTimeout.duration >= meta.heartbeatTimeout.duration,
+            "[meta] election-timeout (\(meta.electionTimeout)) must not be shorter than heartbeat-timeout"
+                + " (\(meta.heartbeatTimeout))",
+            \MetaConfig.meta.electionTimeout,
+            \MetaConfig.meta.heartbeatTimeout
+        )
+        require(
+            meta.leaderLeaseTimeout.duration <= meta.heartbeatTimeout.duration,
+            "[meta] leader-lease-timeout (\(meta.leaderLeaseTimeout)) must not be longer than heartbeat-timeout"
+                + " (\(meta.heartbeatTimeout))",
+            \MetaConfig.meta.leaderLeaseTimeout,
+            \MetaConfig.meta.heartbeatTimeout
+        )
+        require(
+            !meta.httpsEnabled || !meta.httpsCertificate.isEmpty,
+            "[meta] https-enabled requires https-certificate (a PEM certificate, or a bundle with the key)",
+            \MetaConfig.meta.httpsEnabled,
+            \MetaConfig.meta.httpsCertificate
+        )
+        require(
+            !meta.authEnabled || !meta.internalSharedSecret.isEmpty,
+            "[meta] auth-enabled requires internal-shared-secret \(secretAdvice)",
+            \MetaConfig.meta.authEnabled,
+            \MetaConfig.meta.internalSharedSecret
+        )
+        require(
+            !meta.raftPortalAuthRequired || !meta.internalSharedSecret.isEmpty,
+            "[meta] raft-portal-auth-required requires internal-shared-secret \(secretAdvice)",
+            \MetaConfig.meta.raftPortalAuthRequired,
+            \MetaConfig.meta.internalSharedSecret
+        )
+        require(
+            !meta.raftDialerAuthRequired || !meta.internalSharedSecret.isEmpty,
+            "[meta] raft-dialer-auth-required requires internal-shared-secret \(secretAdvice)",
+            \MetaConfig.meta.raftDialerAuthRequired,
+            \MetaConfig.meta.internalSharedSecret
+        )
+        require(
+            enterprise.licenseKey.isEmpty || enterprise.licensePath.isEmpty,
+            "[enterprise] license-key and license-path are both set; set only one of them",
+            \MetaConfig.enterprise.licenseKey,
+            \MetaConfig.enterprise.licensePath
+        )
+        require(
+            !enterprise.registrationEnabled || Self.isFullURL(enterprise.registrationServerURL),
+            "[enterprise] registration-server-url: \(ConfigText.quoted(enterprise.registrationServerURL)) is not a"
+                + " full URL; use the form \"http://host:3000\"",
+            \MetaConfig.enterprise.registrationEnabled,
+            \MetaConfig.enterprise.registrationServerURL
+        )
+        if let minimum = tls.minVersion, let maximum = tls.maxVersion {
+            require(
+                minimum <= maximum,
+                "[tls] min-version \"\(minimum.rawValue)\" is newer than max-version \"\(maximum.rawValue)\"",
+                \MetaConfig.tls.minVersion,
+                \MetaConfig.tls.maxVersion
+            )
+        }
+        require(
+            discovery.mode != .hosts || !discovery.hostsFile.isEmpty,
+            "[discovery] hosts-file must be specified when mode is \"hosts\"",
+            \MetaConfig.discovery.mode,
+            \MetaConfig.discovery.hostsFile
+        )
+        return found
+    }
+
+    /// Whether `text` is an absolute `http` or `https` URL with a host.
+    private static func isFullURL(_ text: String) -> Bool {
+        guard let components = URLComponents(string: text),
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty
+        else { return false }
+        return true
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+extension MetaConfig {
+    /// The `[enterprise]` section: the license and the (1.0-1.2) registration server.
+    public struct Enterprise: Sendable, Equatable {
+        /// `license-key` (`INFLUXDB_ENTERPRISE_LICENSE_KEY`), default `""`: the license key from the InfluxData
+        /// portal. Mutually exclusive with ``licensePath``.
+        public var licenseKey: String
+        /// `license-path` (`INFLUXDB_ENTERPRISE_LICENSE_PATH`), default `""`: a local license file. Mutually
+        /// exclusive with ``licenseKey``.
+        public var licensePath: String
+        /// `registration-enabled` (`INFLUXDB_ENTERPRISE_REGISTRATION_ENABLED`), default `false`: register this
+        /// node with ``registrationServerURL``.
+        public var registrationEnabled: Bool
+        /// `registration-server-url` (`INFLUXDB_ENTERPRISE_REGISTRATION_SERVER_URL`), default `""`: a full URL such
+        /// as `http://host:3000`; required when ``registrationEnabled`` is `true`.
+        public var registrationServerURL: String
+
+        /// Creates the section with its defaults.
+        public init() {
+            self.licenseKey = ""
+            self.licensePath = ""
+            self.registrationEnabled = false
+            self.registrationServerURL = ""
+        }
+    }
+}

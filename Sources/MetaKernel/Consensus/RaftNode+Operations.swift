@@ -1,0 +1,216 @@
+import CRaft
+
+/// Holds a continuation for a libraft request; passed through the request's `data` field.
+private final class RequestBox<Value: Sendable>: @unchecked Sendable {
+    // Invariant: created on any thread, then resumed exactly once on the loop thread.
+    let continuation: CheckedContinuation<Result<Value, RaftError>, Never>
+    let owner: RaftNode
+    init(_ continuation: CheckedContinuation<Result<Value, RaftError>, Never>, owner: RaftNode) {
+        self.continuation = continuation
+        self.owner = owner
+    }
+}
+
+extension RaftNode {
+    /// Starts a libraft request on the loop thread and waits for its callback.
+    ///
+    /// `submit` receives the opaque box to store in the request's `data`; if it returns a
+    /// non-zero code the callback will never fire, so the box is released here.
+    private func request<Value: Sendable>(
+        operation: String,
+        _ submit: @escaping @Sendable (RaftNode, UnsafeMutableRawPointer) -> Int32
+    ) async throws(RaftError) -> Value {
+        let result: Result<Value, RaftError> = await withCheckedContinuation { continuation in
+            let box = RequestBox<Value>(continuation, owner: self)
+            let accepted = enqueue { [self] in
+                guard !isClosing else {
+                    box.continuation.resume(returning: .failure(RaftError(code: RAFT_SHUTDOWN, operation: operation)))
+                    return
+                }
+                let opaque = Unmanaged.passRetained(box).toOpaque()
+                let rv = submit(self, opaque)
+                if rv != 0 {
+                    Unmanaged<RequestBox<Value>>.fromOpaque(opaque).release()
+                    let detail = String(cString: raft_errmsg(server))
+                    box.continuation.resume(returning: .failure(RaftError(code: rv, operation: operation, detail: detail)))
+                }
+            }
+            if !accepted {
+                continuation.resume(returning: .failure(RaftError(code: RAFT_SHUTDOWN, operation: operation)))
+            }
+        }
+        return try result.get()
+    }
+
+    fileprivate static func complete<Value: Sendable>(_ data: UnsafeMutableRawPointer?, with result: Result<Value, RaftError>) {
+        guard let data else { return }
+        Unmanaged<RequestBox<Value>>.fromOpaque(data).takeRetainedValue().continuation.resume(returning: result)
+    }
+
+    /// Proposes `entry` and waits until it is committed and applied here.
+    /// - Returns: what the state machine made of it.
+    /// - Throws: ``RaftError`` with `RAFT_NOTLEADER` on a follower, `RAFT_LEADERSHIPLOST` if
+    ///   leadership was lost before the entry committed (it may still commit later).
+    ///
+    /// The entry is zero-padded to a multiple of 8 bytes: libraft 0.15 writes unpadded entries
+    /// in a layout it cannot read back, and drops them (and everything after) on the next start.
+    /// The state machine therefore sees the padding and must ignore trailing zero bytes.
+    public func apply(_ entry: [UInt8]) async throws(RaftError) -> ApplyOutcome {
+        try await request(operation: "raft_apply") { node, box in
+            let padded = max((entry.count + 7) / 8 * 8, 8)
+            guard let base = raft_malloc(padded) else { return RAFT_NOMEM }
+            base.initializeMemory(as: UInt8.self, repeating: 0, count: padded)
+            entry.withUnsafeBytes { if $0.count > 0 { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+            let req = UnsafeMutablePointer<raft_apply>.allocate(capacity: 1)
+            req.initialize(to: raft_apply())
+            req.pointee.data = box
+            var buffer = raft_buffer(base: base, len: padded)
+            let rv = raft_apply(node.server, req, &buffer, 1) { req, status, _ in
+                guard let req else { return }
+                let data = req.pointee.data
+                let index = req.pointee.index
+                req.deallocate()
+                let result: Result<ApplyOutcome, RaftError>
+                if status == 0 {
+                    let node = RaftNode.owner(ofRequestBox: data)
+                    let outcome = node?.lastOutcome
+                    result = .success(outcome?.index == index ? outcome! : ApplyOutcome(index: index))
+                } else {
+                    result = .failure(RaftError(code: status, operation: "raft_apply"))
+                }
+                RaftNode.complete(data, with: result)
+            }
+            if rv != 0 {
+                raft_free(base)
+                req.deallocate()
+            }
+            return rv
+        }
+    }
+
+    /// Waits until every entry committed before the call has been applied here; fails on a
+    /// follower. Used for linearizable reads.
+    public func barrier() async throws(RaftError) {
+        let _: Bool = try await request(operation: "raft_barrier") { node, box in
+            let req = UnsafeMutablePointer<raft_barrier>.allocate(capacity: 1)
+            req.initialize(to: raft_barrier())
+            req.pointee.data = box
+            let rv = raft_barrier(node.server, req) { req, status in
+                guard let req else { return }
+                let data = req.pointee.data
+                req.deallocate()
+                let result: Result<Bool, RaftError> =
+                    status == 0 ? .success(true) : .failure(RaftError(code: status, operation: "raft_barrier"))
+                RaftNode.complete(data, with: result)
+            }
+            if rv != 0 { req.deallocate() }
+            return rv
+        }
+    }
+
+    private func change(
+        operation: String,
+        _ submit: @escaping @Sendable (RaftNode, UnsafeMutablePointer<raft_change>) -> Int32
+    ) async throws(RaftError) {
+        let _: Bool = try await request(operation: operation) { node, box in
+            let req = UnsafeMutablePointer<raft_change>.allocate(capacity: 1)
+            req.initialize(to: raft_change())
+            req.pointee.data = box
+            let rv = submit(node, req)
+            if rv != 0 { req.deallocate() }
+            return rv
+        }
+    }
+
+    private static let changeDone: raft_change_cb = { req, status in
+        guard let req else { return }
+        let data = req.pointee.data
+        req.deallocate()
+        let result: Result<Bool, RaftError> =
+            status == 0 ? .success(true) : .failure(RaftError(code: status, operation: "membership change"))
+        RaftNode.complete(data, with: result)
+    }
+
+    /// Adds a server as a spare (`raft_add`); follow with ``promote(id:)``.
+    public func add(id: UInt64, address: String) async throws(RaftError) {
+        try await change(operation: "raft_add") { node, req in
+            raft_add(node.server, req, id, address, RaftNode.changeDone)
+        }
+    }
+
+    /// Makes a server a voter (`raft_assign`); libraft catches it up first.
+    public func promote(id: UInt64) async throws(RaftError) {
+        try await change(operation: "raft_assign") { node, req in
+            raft_assign(node.server, req, id, RAFT_VOTER, RaftNode.changeDone)
+        }
+    }
+
+    /// Removes a server from the configuration (`raft_remove`).
+    public func remove(id: UInt64) async throws(RaftError) {
+        try await change(operation: "raft_remove") { node, req in
+            raft_remove(node.server, req, id, RaftNode.changeDone)
+        }
+    }
+
+    /// Hands leadership to `id` (0: the most up-to-date voter) and waits for the attempt to end.
+    public func transferLeadership(to id: UInt64) async throws(RaftError) {
+        let _: Bool = try await request(operation: "raft_transfer") { node, box in
+            let req = UnsafeMutablePointer<raft_transfer>.allocate(capacity: 1)
+            req.initialize(to: raft_transfer())
+            req.pointee.data = box
+            let rv = raft_transfer(node.server, req, id) { req in
+                guard let req else { return }
+                let data = req.pointee.data
+                req.deallocate()
+                RaftNode.complete(data, with: Result<Bool, RaftError>.success(true))
+            }
+            if rv != 0 { req.deallocate() }
+            return rv
+        }
+    }
+
+    /// The node's role, term, leader and configuration, read on the loop thread.
+    public func status() async throws(RaftError) -> RaftStatus {
+        try await onLoop { [self] () throws(RaftError) -> RaftStatus in
+            guard !isClosing else { throw RaftError(code: RAFT_SHUTDOWN, operation: "raft status") }
+            return readStatus()
+        }
+    }
+
+    /// Reads the status; loop thread only.
+    func readStatus() -> RaftStatus {
+        var leaderID: raft_id = 0
+        var leaderAddress: UnsafePointer<CChar>?
+        raft_leader(server, &leaderID, &leaderAddress)
+        let role: RaftStatus.Role =
+            switch Int(raft_state(server)) {
+            case Int(RAFT_FOLLOWER): .follower
+            case Int(RAFT_CANDIDATE): .candidate
+            case Int(RAFT_LEADER): .leader
+            default: .unavailable
+            }
+        let configuration = server.pointee.configuration
+        var servers: [RaftStatus.Server] = []
+        for i in 0..<Int(configuration.n) {
+            let s = configuration.servers[i]
+            servers.append(
+                RaftStatus.Server(id: s.id, address: String(cString: s.address), isVoter: s.role == RAFT_VOTER)
+            )
+        }
+        return RaftStatus(
+            role: role,
+            term: server.pointee.current_term,
+            leaderID: leaderID,
+            leaderAddress: leaderAddress.map { String(cString: $0) } ?? "",
+            servers: servers.sorted { $0.id < $1.id },
+            lastApplied: raft_last_applied(server),
+            lastIndex: raft_last_index(server)
+        )
+    }
+
+    /// The node that owns the request box; the apply callback needs it to read ``lastOutcome``.
+    fileprivate static func owner(ofRequestBox data: UnsafeMutableRawPointer?) -> RaftNode? {
+        guard let data else { return nil }
+        return Unmanaged<RequestBox<ApplyOutcome>>.fromOpaque(data).takeUnretainedValue().owner
+    }
+}

@@ -1,0 +1,54 @@
+import CRaft
+import Logging
+
+extension RaftNode {
+    /// Points libraft's FSM vtable at ``stateMachine``. Loop thread only.
+    func installStateMachine() {
+        fsm.pointee.version = 1
+        fsm.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        fsm.pointee.apply = { fsm, buffer, result in
+            guard let fsm, let buffer, let data = fsm.pointee.data else { return RAFT_INVALID }
+            let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
+            let index = raft_last_applied(node.server) + 1
+            let bytes = UnsafeRawBufferPointer(start: buffer.pointee.base, count: buffer.pointee.len)
+            node.lastOutcome = node.stateMachine.apply(entry: bytes, index: index)
+            result?.pointee = nil
+            return 0
+        }
+        fsm.pointee.snapshot = { fsm, buffers, count in
+            guard let fsm, let buffers, let count, let data = fsm.pointee.data else { return RAFT_INVALID }
+            let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
+            let encoded: [UInt8]
+            do {
+                encoded = try node.stateMachine.snapshot()
+            } catch {
+                node.logger.error("snapshot failed: \(error)")
+                return RAFT_IOERR
+            }
+            guard let array = raft_malloc(MemoryLayout<raft_buffer>.stride)?.assumingMemoryBound(to: raft_buffer.self),
+                let base = raft_malloc(max((encoded.count + 7) / 8 * 8, 8))
+            else { return RAFT_NOMEM }
+            // Zero-padded to 8 bytes like log entries (see RaftNode.apply); restore ignores the padding.
+            let padded = max((encoded.count + 7) / 8 * 8, 8)
+            base.initializeMemory(as: UInt8.self, repeating: 0, count: padded)
+            encoded.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            array.initialize(to: raft_buffer(base: base, len: padded))
+            buffers.pointee = array
+            count.pointee = 1
+            return 0
+        }
+        fsm.pointee.restore = { fsm, buffer in
+            guard let fsm, let buffer, let data = fsm.pointee.data else { return RAFT_INVALID }
+            let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
+            let bytes = UnsafeRawBufferPointer(start: buffer.pointee.base, count: buffer.pointee.len)
+            do {
+                try node.stateMachine.restore(bytes)
+            } catch {
+                node.logger.error("refusing to restore snapshot: \(error)")
+                return RAFT_CORRUPT
+            }
+            raft_free(buffer.pointee.base)
+            return 0
+        }
+    }
+}

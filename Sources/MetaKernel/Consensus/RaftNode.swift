@@ -1,0 +1,283 @@
+import CRaft
+import Foundation
+public import Logging
+import Synchronization
+
+/// One libraft server running on its own libuv loop thread.
+///
+/// Every `raft_*` and `uv_*` call runs on that thread. Other threads hand it work through
+/// ``enqueue(_:)``, which appends to a locked inbox and wakes the loop with `uv_async_send`
+/// (libuv's only thread-safe call); results come back through continuations.
+public final class RaftNode: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: the C structures below are touched only on the loop
+    // thread (after `start` hands them to it); `inbox` is behind a Mutex; `wakeup` is used from
+    // other threads only through uv_async_send, and only while `inbox.accepting` is true.
+
+    /// How the node runs.
+    public struct Configuration: Sendable {
+        /// This server's Raft id (the meta node id).
+        public var id: UInt64
+        /// This server's advertised Raft address, `host:8089`.
+        public var address: String
+        /// Where libraft keeps its log, metadata and snapshots.
+        public var directory: String
+        /// Follower timeout before starting an election (randomised by libraft up to twice this).
+        public var electionTimeout: Duration
+        /// Interval between the leader's heartbeats.
+        public var heartbeatInterval: Duration
+        /// Entries between snapshots.
+        public var snapshotThreshold: Int
+        /// Entries kept in the log after a snapshot.
+        public var snapshotTrailing: Int
+        /// How soon libraft dials a peer again after a failed connection.
+        public var connectRetryDelay: Duration
+
+        /// Creates a configuration.
+        public init(
+            id: UInt64,
+            address: String,
+            directory: String,
+            electionTimeout: Duration = .seconds(1),
+            heartbeatInterval: Duration = .milliseconds(100),
+            snapshotThreshold: Int = 8192,
+            snapshotTrailing: Int = 2048,
+            connectRetryDelay: Duration = .milliseconds(100)
+        ) {
+            self.id = id
+            self.address = address
+            self.directory = directory
+            self.electionTimeout = electionTimeout
+            self.heartbeatInterval = heartbeatInterval
+            self.snapshotThreshold = snapshotThreshold
+            self.snapshotTrailing = snapshotTrailing
+            self.connectRetryDelay = connectRetryDelay
+        }
+    }
+
+    struct Inbox {
+        var jobs: [@Sendable () -> Void] = []
+        var accepting = false
+    }
+
+    /// The configuration it runs with.
+    public let configuration: Configuration
+    let logger: Logger
+    let stateMachine: any RaftStateMachine
+    let bridge: RaftTransportBridge
+
+    let loop = UnsafeMutablePointer<uv_loop_t>.allocate(capacity: 1)
+    let wakeup = UnsafeMutablePointer<uv_async_t>.allocate(capacity: 1)
+    let io = UnsafeMutablePointer<raft_io>.allocate(capacity: 1)
+    let fsm = UnsafeMutablePointer<raft_fsm>.allocate(capacity: 1)
+    let server = UnsafeMutablePointer<raft>.allocate(capacity: 1)
+    let transport = UnsafeMutablePointer<raft_uv_transport>.allocate(capacity: 1)
+    let inbox = Mutex(Inbox())
+    let stopWaiters = Mutex<[CheckedContinuation<Void, Never>]?>([])
+
+    /// Outcome of the command the state machine applied last; loop thread only. The apply
+    /// callback of the request that proposed it reads it right after the state machine ran.
+    var lastOutcome: ApplyOutcome?
+
+    /// Set on the loop thread once shutdown began; jobs that run after it fail with `RAFT_SHUTDOWN`.
+    var isClosing = false
+
+    /// Creates a node; nothing runs until ``start(bootstrapping:)``.
+    /// - Parameters:
+    ///   - dialer: opens Raft connections to peers and accepts theirs.
+    public init(
+        configuration: Configuration,
+        stateMachine: any RaftStateMachine,
+        dialer: RaftDialer,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.stateMachine = stateMachine
+        self.logger = logger
+        self.bridge = RaftTransportBridge(dialer: dialer, logger: logger)
+        loop.initialize(to: uv_loop_t())
+        wakeup.initialize(to: uv_async_t())
+        io.initialize(to: raft_io())
+        fsm.initialize(to: raft_fsm())
+        server.initialize(to: raft())
+        transport.initialize(to: raft_uv_transport())
+    }
+
+    deinit {
+        loop.deallocate()
+        wakeup.deallocate()
+        io.deallocate()
+        fsm.deallocate()
+        server.deallocate()
+        transport.deallocate()
+    }
+
+    /// Starts the loop thread and libraft.
+    ///
+    /// - Parameter bootstrapping: when true and the directory holds no Raft state, bootstrap a
+    ///   one-voter configuration with this node. With existing state it is ignored.
+    /// - Throws: ``RaftError`` when libraft cannot start (bad directory, corrupt log), or the
+    ///   dialer's error when the Raft port cannot be bound.
+    public func start(bootstrapping: Bool) async throws {
+        try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
+        try await bridge.bind(node: self)
+        try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
+            let thread = Thread { [self] in
+                runLoop(bootstrapping: bootstrapping, started: started)
+            }
+            thread.name = "raft-loop"
+            thread.start()
+        }
+    }
+
+    /// Runs `job` on the loop thread. Returns false (and drops the job) once the node stopped.
+    @discardableResult
+    func enqueue(_ job: @escaping @Sendable () -> Void) -> Bool {
+        let accepted = inbox.withLock { inbox in
+            guard inbox.accepting else { return false }
+            inbox.jobs.append(job)
+            return true
+        }
+        if accepted { uv_async_send(wakeup) }
+        return accepted
+    }
+
+    /// Runs `body` on the loop thread and returns its result; throws `RAFT_SHUTDOWN` once stopped.
+    func onLoop<T: Sendable>(_ body: @escaping @Sendable () throws(RaftError) -> T) async throws(RaftError) -> T {
+        let result: Result<T, RaftError> = await withCheckedContinuation { continuation in
+            let accepted = enqueue {
+                do throws(RaftError) {
+                    continuation.resume(returning: .success(try body()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+            if !accepted {
+                continuation.resume(returning: .failure(RaftError(code: RAFT_SHUTDOWN, operation: "raft")))
+            }
+        }
+        return try result.get()
+    }
+
+    private func drainInbox() {
+        let jobs = inbox.withLock { inbox in
+            let jobs = inbox.jobs
+            inbox.jobs.removeAll(keepingCapacity: true)
+            return jobs
+        }
+        for job in jobs { job() }
+    }
+
+    private func runLoop(bootstrapping: Bool, started: CheckedContinuation<Void, any Error>) {
+        uv_loop_init(loop)
+        wakeup.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        uv_async_init(loop, wakeup) { handle in
+            guard let handle, let data = handle.pointee.data else { return }
+            Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue().drainInbox()
+        }
+        inbox.withLock { $0.accepting = true }
+        do throws(RaftError) {
+            try setUpRaft(bootstrapping: bootstrapping)
+            started.resume()
+        } catch {
+            inbox.withLock { $0.accepting = false }
+            uv_close(UnsafeMutableRawPointer(wakeup).assumingMemoryBound(to: uv_handle_t.self), nil)
+            bridge.closeListener()
+            uv_run(loop, UV_RUN_DEFAULT)
+            uv_loop_close(loop)
+            started.resume(throwing: error)
+            return
+        }
+        uv_run(loop, UV_RUN_DEFAULT)
+        uv_loop_close(loop)
+        let waiters = stopWaiters.withLock { waiters in
+            let current = waiters ?? []
+            waiters = nil
+            return current
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func setUpRaft(bootstrapping: Bool) throws(RaftError) {
+        let c = configuration
+        bridge.install(into: transport, loop: loop)
+        var rv = raft_uv_init(io, loop, c.directory, transport)
+        guard rv == 0 else {
+            throw RaftError(code: rv, operation: "opening raft directory \(c.directory)", detail: errorText(io))
+        }
+        raft_uv_set_connect_retry_delay(io, UInt32(c.connectRetryDelay.milliseconds))
+        installStateMachine()
+        rv = raft_init(server, io, fsm, c.id, c.address)
+        guard rv == 0 else {
+            throw RaftError(code: rv, operation: "raft_init in \(c.directory)", detail: errorText(io))
+        }
+        server.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        raft_set_election_timeout(server, UInt32(c.electionTimeout.milliseconds))
+        raft_set_heartbeat_timeout(server, UInt32(max(c.heartbeatInterval.milliseconds, 10)))
+        raft_set_pre_vote(server, true)
+        raft_set_snapshot_threshold(server, UInt32(c.snapshotThreshold))
+        raft_set_snapshot_trailing(server, UInt32(c.snapshotTrailing))
+        if bootstrapping {
+            var conf = raft_configuration()
+            raft_configuration_init(&conf)
+            defer { raft_configuration_close(&conf) }
+            rv = raft_configuration_add(&conf, c.id, c.address, RAFT_VOTER)
+            guard rv == 0 else { throw RaftError(code: rv, operation: "raft_configuration_add") }
+            rv = raft_bootstrap(server, &conf)
+            guard rv == 0 || rv == RAFT_CANTBOOTSTRAP else {
+                throw RaftError(code: rv, operation: "raft_bootstrap", detail: String(cString: raft_errmsg(server)))
+            }
+        }
+        rv = raft_start(server)
+        guard rv == 0 else {
+            throw RaftError(code: rv, operation: "raft_start in \(c.directory)", detail: String(cString: raft_errmsg(server)))
+        }
+    }
+
+    private func errorText(_ io: UnsafeMutablePointer<raft_io>) -> String {
+        withUnsafeBytes(of: io.pointee.errmsg) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+
+    /// Stops libraft, the transport and the loop thread; returns once the thread has finished.
+    /// Safe to call more than once and from any thread.
+    public func stop() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let registered = stopWaiters.withLock { waiters -> Bool in
+                guard waiters != nil else { return false }
+                waiters!.append(done)
+                return true
+            }
+            guard registered else {
+                done.resume()
+                return
+            }
+            enqueue { [self] in beginClose() }
+        }
+    }
+
+    private func beginClose() {
+        guard !isClosing else { return }
+        isClosing = true
+        raft_close(server) { server in
+            guard let server, let data = server.pointee.data else { return }
+            let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
+            raft_uv_close(node.io)
+            node.inbox.withLock { $0.accepting = false }
+            node.bridge.closeListener()
+            // Jobs enqueued before `accepting` turned false still run and see RAFT_SHUTDOWN.
+            uv_close(UnsafeMutableRawPointer(node.wakeup).assumingMemoryBound(to: uv_handle_t.self)) { handle in
+                guard let handle, let data = handle.pointee.data else { return }
+                Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue().drainInbox()
+            }
+        }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down.
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

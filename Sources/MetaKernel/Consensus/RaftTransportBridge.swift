@@ -1,0 +1,197 @@
+import CRaft
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Our `raft_uv_transport`: libraft asks it to listen and to connect; it answers with
+/// `uv_pipe` streams over socketpairs whose other ends NIO joins to real (plain or TLS)
+/// connections made through ``RaftDialer``.
+///
+/// libraft's contract (see docs/ARCHITECTURE.md): every `connect` that returned 0 gets exactly
+/// one callback on the loop thread; streams handed over are `raft_malloc`ed and owned by
+/// libraft from then on; `close` waits for pending connects before calling back.
+final class RaftTransportBridge: @unchecked Sendable {
+    // Invariant: fields marked "loop" are touched only on the owning RaftNode's loop thread;
+    // `listener` and `owner` are behind Mutexes; `dialer` and `logger` are immutable.
+
+    let dialer: RaftDialer
+    let logger: Logger
+    private let listener = Mutex<(any Channel)?>(nil)
+    private let owner = Mutex<RaftNode?>(nil)
+
+    private var loop: UnsafeMutablePointer<uv_loop_t>?  // loop
+    private var transport: UnsafeMutablePointer<raft_uv_transport>?  // loop
+    private var localID: UInt64 = 0  // loop
+    private var localAddress = ""  // loop
+    private var acceptCallback: raft_uv_accept_cb?  // loop
+    private var pendingConnects = 0  // loop
+    private var closing = false  // loop
+    private var closeCallback: raft_uv_transport_close_cb?  // loop
+
+    init(dialer: RaftDialer, logger: Logger) {
+        self.dialer = dialer
+        self.logger = logger
+    }
+
+    private var node: RaftNode? { owner.withLock { $0 } }
+
+    /// Binds the Raft listener. Connections are handed to libraft once it calls `listen`.
+    func bind(node: RaftNode) async throws {
+        owner.withLock { $0 = node }
+        let host = dialer.bindAddress.host.isEmpty ? "0.0.0.0" : dialer.bindAddress.host
+        let transport = dialer.transport
+        let logger = self.logger
+        let channel = try await ServerBootstrap(group: dialer.group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try transport.configureAccepted(channel)
+                    try channel.pipeline.syncOperations.addHandler(
+                        RaftAcceptHandler(bridge: self, logger: logger),
+                        name: RaftAcceptHandler.name
+                    )
+                }
+            }
+            .bind(host: host, port: dialer.bindAddress.port)
+            .get()
+        listener.withLock { $0 = channel }
+    }
+
+    /// The port the listener is bound to (tests bind port 0).
+    var boundPort: Int? { listener.withLock { $0?.localAddress?.port } }
+
+    /// Stops accepting connections; safe from any thread, more than once.
+    func closeListener() {
+        let channel = listener.withLock { channel in
+            defer { channel = nil }
+            return channel
+        }
+        channel?.close(promise: nil)
+        owner.withLock { _ in }
+    }
+
+    /// Fills libraft's transport vtable. Loop thread.
+    func install(into transport: UnsafeMutablePointer<raft_uv_transport>, loop: UnsafeMutablePointer<uv_loop_t>) {
+        self.loop = loop
+        self.transport = transport
+        transport.pointee.impl = Unmanaged.passUnretained(self).toOpaque()
+        transport.pointee.`init` = { t, id, address in
+            guard let t, let address else { return RAFT_INVALID }
+            let bridge = RaftTransportBridge.from(t)
+            bridge.localID = id
+            bridge.localAddress = String(cString: address)
+            return 0
+        }
+        transport.pointee.listen = { t, callback in
+            guard let t else { return RAFT_INVALID }
+            RaftTransportBridge.from(t).acceptCallback = callback
+            return 0
+        }
+        transport.pointee.connect = { t, request, id, address, callback in
+            guard let t, let request, let address, let callback else { return RAFT_INVALID }
+            return RaftTransportBridge.from(t).connect(request: request, id: id, address: String(cString: address), callback: callback)
+        }
+        transport.pointee.close = { t, callback in
+            guard let t else { return }
+            let bridge = RaftTransportBridge.from(t)
+            bridge.closing = true
+            bridge.closeCallback = callback
+            bridge.acceptCallback = nil
+            bridge.closeListener()
+            bridge.finishCloseIfIdle()
+        }
+    }
+
+    private static func from(_ t: UnsafeMutablePointer<raft_uv_transport>) -> RaftTransportBridge {
+        Unmanaged<RaftTransportBridge>.fromOpaque(t.pointee.impl).takeUnretainedValue()
+    }
+
+    private func finishCloseIfIdle() {
+        guard closing, pendingConnects == 0, let callback = closeCallback, let transport else { return }
+        closeCallback = nil
+        callback(transport)
+    }
+
+    /// libraft's `connect`: dial in the background, call back on the loop. Loop thread.
+    private func connect(
+        request: UnsafeMutablePointer<raft_uv_connect>,
+        id: UInt64,
+        address: String,
+        callback: @escaping raft_uv_connect_cb
+    ) -> Int32 {
+        guard !closing, let node else { return RAFT_CANCELED }
+        pendingConnects += 1
+        let preamble = RaftPreamble(id: localID, address: localAddress)
+        let request = UnsafeTransfer(request)
+        let callback = UnsafeTransfer(callback)
+        let dialer = self.dialer
+        Task { [self] in
+            var descriptor: Int32?
+            do {
+                descriptor = try await dialer.dial(address: address, preamble: preamble)
+            } catch {
+                logger.debug("raft connect to \(address) (id \(id)) failed: \(error)")
+            }
+            let fd = descriptor
+            let delivered = node.enqueue { [self] in
+                pendingConnects -= 1
+                if let fd, !closing, let stream = makeStream(fd: fd) {
+                    callback.value(request.value, stream, 0)
+                } else {
+                    if let fd { closeDescriptor(fd) }
+                    callback.value(request.value, nil, closing ? RAFT_CANCELED : RAFT_NOCONNECTION)
+                }
+                finishCloseIfIdle()
+            }
+            if !delivered, let fd { closeDescriptor(fd) }
+        }
+        return 0
+    }
+
+    /// Called by ``RaftAcceptHandler`` (on the channel's loop) once a peer identified itself.
+    func accepted(_ channel: any Channel, from preamble: RaftPreamble) {
+        guard let node else {
+            channel.close(promise: nil)
+            return
+        }
+        Task { [self] in
+            let fd: Int32
+            do {
+                fd = try await RaftDialer.bridge(channel) { channel in
+                    _ = channel.pipeline.syncOperations.removeHandler(name: RaftAcceptHandler.name)
+                }
+            } catch {
+                logger.warning("cannot bridge Raft connection from \(preamble.address): \(error)")
+                channel.close(promise: nil)
+                return
+            }
+            let delivered = node.enqueue { [self] in
+                guard !closing, let callback = acceptCallback, let transport, let stream = makeStream(fd: fd) else {
+                    closeDescriptor(fd)
+                    return
+                }
+                callback(transport, preamble.id, preamble.address, stream)
+            }
+            if !delivered { closeDescriptor(fd) }
+        }
+    }
+
+    /// Wraps our socketpair end in a `raft_malloc`ed `uv_pipe_t`, which libraft will own. Loop thread.
+    private func makeStream(fd: Int32) -> UnsafeMutablePointer<uv_stream_t>? {
+        guard let loop, let memory = raft_malloc(MemoryLayout<uv_pipe_t>.size) else { return nil }
+        let pipe = memory.bindMemory(to: uv_pipe_t.self, capacity: 1)
+        guard uv_pipe_init(loop, pipe, 0) == 0 else {
+            raft_free(memory)
+            return nil
+        }
+        guard uv_pipe_open(pipe, fd) == 0 else {
+            uv_close(UnsafeMutableRawPointer(pipe).assumingMemoryBound(to: uv_handle_t.self)) { handle in
+                raft_free(handle)
+            }
+            return nil
+        }
+        return UnsafeMutableRawPointer(pipe).assumingMemoryBound(to: uv_stream_t.self)
+    }
+}

@@ -1,0 +1,269 @@
+public import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A running meta node: the store, Raft once the node belongs to a cluster, and the
+/// operations the HTTP API offers.
+public final class MetaNode: Sendable {
+    /// What the node is started with.
+    public struct Configuration: Sendable {
+        /// The effective configuration.
+        public var config: MetaConfig
+        /// `-single-server`: bootstrap a one-node cluster when there is no state.
+        public var singleServer: Bool
+
+        /// Creates a configuration.
+        public init(config: MetaConfig, singleServer: Bool = false) {
+            self.config = config
+            self.singleServer = singleServer
+        }
+    }
+
+    /// The configuration the node runs with.
+    public let configuration: Configuration
+    /// The plugins picked for it.
+    public let plugins: SelectedPlugins
+    /// The node's copy of the metadata.
+    public let store = MetaStore()
+    /// The advertised HTTP address, `hostname:8091`.
+    public let httpAddress: String
+    /// The advertised Raft address, `hostname:8089`.
+    public let raftAddress: String
+    let raftBind: HostPort
+    let logger: Logger
+    private let raftNode = Mutex<RaftNode?>(nil)
+    private let background = Mutex<[Task<Void, Never>]>([])
+
+    /// Prepares a node; nothing runs until ``start()``.
+    /// - Throws: ``MetaNodeError`` when the bind addresses cannot be used.
+    public init(configuration: Configuration, plugins: SelectedPlugins, logger: Logger) throws(MetaNodeError) {
+        self.configuration = configuration
+        self.plugins = plugins
+        self.logger = logger
+        let meta = configuration.config.meta
+        let hostname = configuration.config.hostname
+        do {
+            let raft = try HostPort(parsing: meta.bindAddress)
+            let http = try HostPort(parsing: meta.httpBindAddress)
+            self.raftBind = raft
+            self.raftAddress = raft.advertised(hostname: hostname).description
+            self.httpAddress = http.advertised(hostname: hostname).description
+        } catch {
+            throw MetaNodeError(.invalid, "\(error)")
+        }
+    }
+
+    /// The Raft node, once the node belongs to a cluster.
+    public var raft: RaftNode? { raftNode.withLock { $0 } }
+
+    /// Starts Raft when the node already belongs to a cluster (its `node.json` says so), or
+    /// bootstraps a one-node cluster with `-single-server`. Otherwise the node stays un-joined.
+    public func start() async throws {
+        let dir = configuration.config.meta.dir
+        var identity = try NodeIdentity.load(from: dir)
+        if let known = identity, known.raftAddress != raftAddress {
+            throw MetaNodeError(
+                .badState,
+                "\(dir)/\(NodeIdentity.fileName): this node joined as \(known.raftAddress) but now advertises \(raftAddress); restore hostname/bind-address, or remove the node from the cluster and wipe its dir before adding it again"
+            )
+        }
+        if identity == nil && configuration.singleServer {
+            let fresh = NodeIdentity(id: 1, clusterID: 0, httpAddress: httpAddress, raftAddress: raftAddress)
+            try fresh.save(to: dir)
+            identity = fresh
+            logger.info("bootstrapping a single-server cluster", metadata: ["raft": "\(raftAddress)"])
+        }
+        guard let identity else {
+            logger.info(
+                "not part of a cluster yet; waiting to be added with: influxd-ctl add-meta \(httpAddress)"
+            )
+            return
+        }
+        try await startRaft(identity: identity, bootstrapping: configuration.singleServer && identity.id == 1)
+        if configuration.singleServer {
+            spawn { [self] in await registerSelfWhenLeader(identity: identity) }
+        }
+    }
+
+    private func startRaft(identity: NodeIdentity, bootstrapping: Bool) async throws {
+        let meta = configuration.config.meta
+        let election = meta.electionTimeout.duration
+        let heartbeat = min(max(meta.heartbeatTimeout.duration / 10, .milliseconds(10)), election / 2)
+        let node = RaftNode(
+            configuration: RaftNode.Configuration(
+                id: identity.id,
+                address: identity.raftAddress,
+                directory: "\(meta.dir)/raft",
+                electionTimeout: election,
+                heartbeatInterval: heartbeat,
+                snapshotThreshold: meta.raftSnapshotThreshold,
+                snapshotTrailing: meta.raftSnapshotTrailing
+            ),
+            stateMachine: store,
+            dialer: RaftDialer(
+                bindAddress: raftBind,
+                transport: plugins.transport,
+                discovery: plugins.discovery
+            ),
+            logger: logger
+        )
+        try await node.start(bootstrapping: bootstrapping)
+        raftNode.withLock { $0 = node }
+        logger.info("raft started", metadata: ["id": "\(identity.id)", "raft": "\(identity.raftAddress)"])
+    }
+
+    /// After a single-server bootstrap, commits this node's own record once it leads.
+    private func registerSelfWhenLeader(identity: NodeIdentity) async {
+        while !Task.isCancelled {
+            if store.current.metaNode(httpAddress: httpAddress) != nil { return }
+            do {
+                let outcome = try await execute(
+                    .createMetaNode(httpAddress: httpAddress, tcpAddress: raftAddress, rand: UInt64.random(in: 1...UInt64.max))
+                )
+                if outcome.error == nil {
+                    logger.info("registered meta node \(outcome.nodeID ?? 0) at \(httpAddress)")
+                }
+                return
+            } catch {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    private func spawn(_ body: @escaping @Sendable () async -> Void) {
+        let task = Task { await body() }
+        background.withLock { $0.append(task) }
+    }
+
+    /// Stops background work and Raft.
+    public func stop() async {
+        let tasks = background.withLock { tasks in
+            defer { tasks.removeAll() }
+            return tasks
+        }
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+        if let node = raft {
+            await node.stop()
+            logger.info("raft stopped")
+        }
+    }
+
+    /// Proposes `command` through Raft and waits until it is applied here.
+    /// - Throws: ``MetaNodeError`` with ``MetaNodeError/Code/notLeader`` (and the leader's HTTP
+    ///   address) on a follower, ``MetaNodeError/Code/noLeader`` when there is none.
+    public func execute(_ command: MetaCommand) async throws(MetaNodeError) -> ApplyOutcome {
+        guard let node = raft else {
+            throw MetaNodeError(.unjoined, "this meta node is not part of a cluster; add it with influxd-ctl add-meta")
+        }
+        let status = try await raftStatus(node)
+        guard status.role == .leader else { throw notLeaderError(status) }
+        let entry: [UInt8]
+        do {
+            entry = try LogEntry(term: status.term, command: command).encoded()
+        } catch {
+            throw MetaNodeError(.invalid, "cannot encode command: \(error)")
+        }
+        do {
+            return try await node.apply(entry)
+        } catch {
+            if error.isLeadershipLost {
+                throw MetaNodeError(.timeout, "leadership was lost before the command committed; it may still apply, check before retrying")
+            }
+            if error.isNotLeader, let fresh = try? await node.status() { throw notLeaderError(fresh) }
+            if error.isShutdown { throw MetaNodeError(.unavailable, "meta node is shutting down") }
+            throw MetaNodeError(.unavailable, "\(error)")
+        }
+    }
+
+    /// Waits until every committed command has been applied here; fails on a follower. For
+    /// linearizable reads.
+    public func readBarrier() async throws(MetaNodeError) {
+        guard let node = raft else {
+            throw MetaNodeError(.unjoined, "this meta node is not part of a cluster; add it with influxd-ctl add-meta")
+        }
+        do {
+            try await node.barrier()
+        } catch {
+            if error.isNotLeader, let fresh = try? await node.status() { throw notLeaderError(fresh) }
+            throw MetaNodeError(.unavailable, "\(error)")
+        }
+    }
+
+    private func raftStatus(_ node: RaftNode) async throws(MetaNodeError) -> RaftStatus {
+        do {
+            return try await node.status()
+        } catch {
+            throw MetaNodeError(.unavailable, "meta node is shutting down")
+        }
+    }
+
+    private func notLeaderError(_ status: RaftStatus) -> MetaNodeError {
+        if status.role == .leader {
+            return MetaNodeError(.noLeader, "no leader")
+        }
+        guard !status.leaderAddress.isEmpty else { return MetaNodeError(.noLeader, "no leader") }
+        guard let http = httpAddress(ofRaftAddress: status.leaderAddress) else {
+            return MetaNodeError(.noLeader, "no leader (leader \(status.leaderAddress) is not in the metadata yet)")
+        }
+        return MetaNodeError(.notLeader, "not the leader; the leader is \(http)", leaderHTTPAddress: http)
+    }
+
+    /// The HTTP address of the meta node with the given Raft address, from the metadata.
+    public func httpAddress(ofRaftAddress raftAddress: String) -> String? {
+        store.current.metaNodes.first { $0.tcpAddress == raftAddress }?.httpAddress
+    }
+
+    /// What `GET /status` reports.
+    public func clusterStatus() async -> ClusterStatus {
+        guard let node = raft, let status = try? await node.status() else {
+            return ClusterStatus(leader: "", httpAddress: httpAddress, raftAddress: raftAddress, peers: nil)
+        }
+        return ClusterStatus(
+            leader: status.leaderAddress,
+            httpAddress: httpAddress,
+            raftAddress: raftAddress,
+            peers: status.servers.map(\.address)
+        )
+    }
+}
+
+/// The body of `GET /status`.
+public struct ClusterStatus: Sendable, Codable, Equatable {
+    /// Always `meta`.
+    public var nodeType = "meta"
+    /// The leader's Raft address; empty when unknown or un-joined.
+    public var leader: String
+    /// This node's advertised HTTP address.
+    public var httpAddress: String
+    /// This node's advertised Raft address.
+    public var raftAddress: String
+    /// Raft addresses of the members; `null` on an un-joined node.
+    public var peers: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case nodeType, leader
+        case httpAddress = "httpAddr"
+        case raftAddress = "raftAddr"
+        case peers
+    }
+
+    /// Creates a status.
+    public init(leader: String, httpAddress: String, raftAddress: String, peers: [String]?) {
+        self.leader = leader
+        self.httpAddress = httpAddress
+        self.raftAddress = raftAddress
+        self.peers = peers
+    }
+
+    /// Encodes `peers: null` explicitly, as Enterprise does for an un-joined node.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(nodeType, forKey: .nodeType)
+        try c.encode(leader, forKey: .leader)
+        try c.encode(httpAddress, forKey: .httpAddress)
+        try c.encode(raftAddress, forKey: .raftAddress)
+        if let peers { try c.encode(peers, forKey: .peers) } else { try c.encodeNil(forKey: .peers) }
+    }
+}

@@ -1,0 +1,80 @@
+/// A change to ``MetaData``. Commands are what the Raft log stores and what `POST /execute` takes.
+///
+/// The JSON form carries a `type` discriminator, e.g. `{"type":"create-database","name":"db0"}`.
+public enum MetaCommand: Sendable, Equatable {
+    /// Adds a meta node and allocates its id. The first one also fixes the cluster id from `rand`.
+    case createMetaNode(httpAddress: String, tcpAddress: String, rand: UInt64)
+    /// Removes a meta node record. Its id is never handed out again.
+    case deleteMetaNode(id: UInt64)
+    /// Creates a database; creating one that exists is a no-op, as in InfluxDB.
+    case createDatabase(name: String)
+    /// Drops a database; dropping one that does not exist is a no-op, as in InfluxDB.
+    case dropDatabase(name: String)
+
+    /// The wire name of the command's type.
+    public var typeName: String {
+        switch self {
+        case .createMetaNode: "create-meta-node"
+        case .deleteMetaNode: "delete-meta-node"
+        case .createDatabase: "create-database"
+        case .dropDatabase: "drop-database"
+        }
+    }
+
+    /// Every type name `POST /execute` understands.
+    public static let typeNames = ["create-meta-node", "delete-meta-node", "create-database", "drop-database"]
+}
+
+extension MetaCommand: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case type
+        case httpAddress = "httpAddr"
+        case tcpAddress = "tcpAddr"
+        case rand
+        case id
+        case name
+    }
+
+    /// Decodes a command from its JSON form; an unknown `type` names the types that exist.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let type = try c.decode(String.self, forKey: .type)
+        switch type {
+        case "create-meta-node":
+            self = .createMetaNode(
+                httpAddress: try c.decode(String.self, forKey: .httpAddress),
+                tcpAddress: try c.decode(String.self, forKey: .tcpAddress),
+                rand: try c.decode(UInt64.self, forKey: .rand)
+            )
+        case "delete-meta-node":
+            self = .deleteMetaNode(id: try c.decode(UInt64.self, forKey: .id))
+        case "create-database":
+            self = .createDatabase(name: try c.decode(String.self, forKey: .name))
+        case "drop-database":
+            self = .dropDatabase(name: try c.decode(String.self, forKey: .name))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .type,
+                in: c,
+                debugDescription:
+                    "unknown command type \"\(type)\" (use one of \(MetaCommand.typeNames.joined(separator: ", ")))"
+            )
+        }
+    }
+
+    /// Encodes the command in its JSON form.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(typeName, forKey: .type)
+        switch self {
+        case .createMetaNode(let httpAddress, let tcpAddress, let rand):
+            try c.encode(httpAddress, forKey: .httpAddress)
+            try c.encode(tcpAddress, forKey: .tcpAddress)
+            try c.encode(rand, forKey: .rand)
+        case .deleteMetaNode(let id):
+            try c.encode(id, forKey: .id)
+        case .createDatabase(let name), .dropDatabase(let name):
+            try c.encode(name, forKey: .name)
+        }
+    }
+}

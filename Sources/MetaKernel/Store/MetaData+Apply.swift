@@ -1,0 +1,61 @@
+/// What applying one command produced.
+public struct ApplyOutcome: Sendable, Equatable, Codable {
+    /// The metadata index after the command.
+    public var index: UInt64
+    /// The id allocated by the command (``MetaCommand/createMetaNode(httpAddress:tcpAddress:rand:)``), if any.
+    public var nodeID: UInt64?
+    /// Why the command changed nothing, if it was refused; refusals are deterministic on every node.
+    public var error: String?
+
+    /// Creates an outcome.
+    public init(index: UInt64, nodeID: UInt64? = nil, error: String? = nil) {
+        self.index = index
+        self.nodeID = nodeID
+        self.error = error
+    }
+}
+
+extension MetaData {
+    /// Applies `command` as the log entry at `index`, proposed in `term`.
+    ///
+    /// Deterministic: it reads nothing but `self` and its arguments. A refused command still
+    /// advances ``index`` so that long-pollers and clients waiting for the index make progress.
+    public mutating func apply(_ command: MetaCommand, term: UInt64, index: UInt64) -> ApplyOutcome {
+        self.index = index
+        self.term = term
+        switch command {
+        case .createMetaNode(let httpAddress, let tcpAddress, let rand):
+            if let existing = metaNode(httpAddress: httpAddress) {
+                return ApplyOutcome(index: index, nodeID: existing.id, error: "meta node already exists")
+            }
+            if let clash = metaNodes.first(where: { $0.tcpAddress == tcpAddress }) {
+                return ApplyOutcome(
+                    index: index,
+                    error: "raft address \(tcpAddress) is already used by meta node \(clash.id)"
+                )
+            }
+            if clusterID == 0 { clusterID = rand }
+            maxNodeID += 1
+            metaNodes.append(NodeInfo(id: maxNodeID, httpAddress: httpAddress, tcpAddress: tcpAddress))
+            return ApplyOutcome(index: index, nodeID: maxNodeID)
+        case .deleteMetaNode(let id):
+            guard metaNodes.contains(where: { $0.id == id }) else {
+                return ApplyOutcome(index: index, error: "meta node \(id) not found")
+            }
+            metaNodes.removeAll { $0.id == id }
+            return ApplyOutcome(index: index)
+        case .createDatabase(let name):
+            if let problem = DatabaseInfo.problem(withName: name) {
+                return ApplyOutcome(index: index, error: problem)
+            }
+            if database(named: name) == nil {
+                let position = databases.firstIndex { $0.name > name } ?? databases.endIndex
+                databases.insert(DatabaseInfo(name: name), at: position)
+            }
+            return ApplyOutcome(index: index)
+        case .dropDatabase(let name):
+            databases.removeAll { $0.name == name }
+            return ApplyOutcome(index: index)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+/// The replicated cluster metadata: a plain value.
+///
+/// Every node holds the same `MetaData` for the same ``index``. It is changed only by applying a
+/// ``MetaCommand`` (see ``MetaData/apply(_:term:index:)``), which is deterministic, so replaying the
+/// Raft log or restoring a snapshot reproduces it exactly.
+public struct MetaData: Sendable, Codable, Equatable {
+    /// Random cluster identity, fixed by the first meta node; 0 until then.
+    public var clusterID: UInt64
+    /// Raft index of the last command applied.
+    public var index: UInt64
+    /// Raft term of the leader that proposed the last command applied.
+    public var term: UInt64
+    /// Highest node id ever handed out; meta and data nodes share the id space and ids are never reused.
+    public var maxNodeID: UInt64
+    /// Meta nodes in id order.
+    public var metaNodes: [NodeInfo]
+    /// Data nodes in id order (none until data-node support arrives).
+    public var dataNodes: [NodeInfo]
+    /// Databases in name order.
+    public var databases: [DatabaseInfo]
+
+    /// Empty metadata, as a node has before anything was committed.
+    public init() {
+        self.clusterID = 0
+        self.index = 0
+        self.term = 0
+        self.maxNodeID = 0
+        self.metaNodes = []
+        self.dataNodes = []
+        self.databases = []
+    }
+
+    /// The meta node with the given HTTP address, if any.
+    public func metaNode(httpAddress: String) -> NodeInfo? {
+        metaNodes.first { $0.httpAddress == httpAddress }
+    }
+
+    /// The meta node with the given id, if any.
+    public func metaNode(id: UInt64) -> NodeInfo? {
+        metaNodes.first { $0.id == id }
+    }
+
+    /// The database with the given name, if any.
+    public func database(named name: String) -> DatabaseInfo? {
+        databases.first { $0.name == name }
+    }
+}

@@ -1,0 +1,98 @@
+import Synchronization
+
+/// The node's copy of ``MetaData``: the state machine Raft applies into, and the source of
+/// every read. Readers get an immutable value; long-pollers wait for the index to pass theirs.
+public final class MetaStore: RaftStateMachine {
+    private struct Waiter {
+        var afterIndex: UInt64
+        var continuation: CheckedContinuation<MetaData, Never>
+    }
+
+    private struct State {
+        var data = MetaData()
+        var waiters: [UInt64: Waiter] = [:]
+        var nextWaiterID: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates an empty store.
+    public init() {}
+
+    /// The current metadata.
+    public var current: MetaData {
+        state.withLock { $0.data }
+    }
+
+    /// Applies one committed log entry. An entry that does not decode still advances the index
+    /// (so the log keeps moving) and reports the problem in the outcome.
+    public func apply(entry: UnsafeRawBufferPointer, index: UInt64) -> ApplyOutcome {
+        let decoded: LogEntry?
+        do {
+            decoded = try LogEntry.decode(entry)
+        } catch {
+            decoded = nil
+        }
+        return update { data in
+            guard let decoded else {
+                data.index = index
+                return ApplyOutcome(index: index, error: "log entry \(index) does not decode; skipped")
+            }
+            return data.apply(decoded.command, term: decoded.term, index: index)
+        }
+    }
+
+    /// Encodes the current metadata.
+    public func snapshot() throws -> [UInt8] {
+        try SnapshotCodec.encode(current)
+    }
+
+    /// Replaces the metadata with a snapshot's; a snapshot that does not decode leaves it untouched.
+    public func restore(_ snapshot: UnsafeRawBufferPointer) throws {
+        let restored = try SnapshotCodec.decode(snapshot)
+        update { data in data = restored }
+    }
+
+    /// Waits until the index passes `index`, or the task is cancelled; returns the metadata then.
+    public func waitForChange(after index: UInt64) async -> MetaData {
+        let id = state.withLock { state -> UInt64 in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<MetaData, Never>) in
+                let ready: MetaData? = state.withLock { state in
+                    if state.data.index > index || Task.isCancelled { return state.data }
+                    state.waiters[id] = Waiter(afterIndex: index, continuation: continuation)
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                (state.waiters.removeValue(forKey: id), state.data)
+            }
+            waiter.0?.continuation.resume(returning: waiter.1)
+        }
+    }
+
+    /// The number of long-pollers waiting.
+    public var waiterCount: Int {
+        state.withLock { $0.waiters.count }
+    }
+
+    @discardableResult
+    private func update<T>(_ body: (inout MetaData) -> T) -> T {
+        let (result, woken) = state.withLock { state in
+            let result = body(&state.data)
+            var woken: [(CheckedContinuation<MetaData, Never>, MetaData)] = []
+            for (id, waiter) in state.waiters where waiter.afterIndex < state.data.index {
+                woken.append((waiter.continuation, state.data))
+                state.waiters.removeValue(forKey: id)
+            }
+            return (result, woken)
+        }
+        for (continuation, data) in woken { continuation.resume(returning: data) }
+        return result
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+public import MetaKernel
+
+/// Peer discovery from a hosts file (`/etc/hosts` by default, `[discovery] hosts-file`).
+///
+/// The file is read on every lookup, so an edit takes effect without a restart. IP literals
+/// pass through unchanged. A name that is not in the file is an error naming the host and the
+/// file: meta nodes are expected to be listed there on every server (the installation guide's
+/// first step), and falling back to other resolvers would hide a missing line.
+public struct StaticHostsDiscovery: PeerDiscovery {
+    /// How the plugin is set up.
+    public struct Configuration: Sendable, Equatable {
+        /// The hosts file to read.
+        public var hostsFile: String
+
+        /// Creates a configuration.
+        public init(hostsFile: String = "/etc/hosts") {
+            self.hostsFile = hostsFile
+        }
+    }
+
+    /// The configuration.
+    public let configuration: Configuration
+
+    /// Creates the plugin.
+    public init(configuration: Configuration = .init()) {
+        self.configuration = configuration
+    }
+
+    /// The `[discovery] mode` this plugin serves.
+    public static let mode = "hosts"
+
+    /// Registers the plugin in `catalog` under ``mode``.
+    public static func register(in catalog: inout PluginCatalog) {
+        catalog.discovery[mode] = { config in
+            StaticHostsDiscovery(configuration: Configuration(hostsFile: config.discovery.hostsFile))
+        }
+    }
+
+    /// `static hosts (<file>)`.
+    public var source: String { "static hosts (\(configuration.hostsFile))" }
+
+    /// Looks `host` up in the hosts file.
+    public func resolve(host: String) async throws(DiscoveryError) -> [String] {
+        if IPAddress.isLiteral(host) { return [host] }
+        let addresses = try read().addresses(of: host)
+        guard !addresses.isEmpty else {
+            throw DiscoveryError(
+                host: host,
+                message:
+                    "cannot resolve \"\(host)\": it is not in \(configuration.hostsFile) (static-hosts discovery); add a line \"<IP> \(host)\" there on every meta server"
+            )
+        }
+        return addresses
+    }
+
+    /// Every name in the file that does not map to a loopback address.
+    public func knownPeers() async throws(DiscoveryError) -> [String] {
+        let file = try read()
+        var names: [String] = []
+        for entry in file.entries where !entry.address.hasPrefix("127.") && entry.address != "::1" {
+            for name in entry.names where !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
+    private func read() throws(DiscoveryError) -> HostsFile {
+        do {
+            return HostsFile(parsing: try String(contentsOfFile: configuration.hostsFile, encoding: .utf8))
+        } catch {
+            throw DiscoveryError(
+                host: "",
+                message:
+                    "cannot read \(configuration.hostsFile) for static-hosts discovery: \((error as NSError).localizedDescription); check [discovery] hosts-file"
+            )
+        }
+    }
+}
