@@ -85,20 +85,26 @@ let package = Package(
             path: "Sources/Apps/influxd-ctl",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MetaKernelTests",
-            dependencies: ["MetaKernel", "StaticHosts"],
+            dependencies: ["MetaKernel", "StaticHosts", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StaticHostsTests",
-            dependencies: ["StaticHosts", "MetaKernel"],
+            dependencies: ["StaticHosts", "MetaKernel", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ClusterTests",
-            dependencies: ["MetaKernel"],
+            dependencies: ["MetaKernel", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]
 )
+

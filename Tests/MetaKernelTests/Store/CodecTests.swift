@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+@testable import MetaKernel
+
+@Suite("Command, log entry and snapshot codecs")
+struct CodecTests {
+    @Test(
+        "commands round-trip through JSON",
+        arguments: [
+            MetaCommand.createDatabase(name: "db0"), .dropDatabase(name: "db0"),
+            .createMetaNode(httpAddress: "h:8091", tcpAddress: "h:8089", rand: .max), .deleteMetaNode(id: 3),
+        ]
+    )
+    func commandRoundTrip(command: MetaCommand) throws {
+        let data = try JSONEncoder().encode(command)
+        #expect(try JSONDecoder().decode(MetaCommand.self, from: data) == command)
+    }
+
+    @Test("the wire form carries a type discriminator")
+    func wireForm() throws {
+        let command = try JSONDecoder().decode(MetaCommand.self, from: Data(#"{"type":"create-database","name":"x"}"#.utf8))
+        #expect(command == .createDatabase(name: "x"))
+    }
+
+    @Test("an unknown command type names the types that exist")
+    func unknownType() {
+        #expect {
+            try JSONDecoder().decode(MetaCommand.self, from: Data(#"{"type":"nope"}"#.utf8))
+        } throws: { error in
+            DecodingErrorText.describe(error)
+                == "field \"type\": unknown command type \"nope\" (use one of create-meta-node, delete-meta-node, create-database, drop-database)"
+        }
+    }
+
+    @Test("a missing field is named")
+    func missingField() {
+        #expect {
+            try JSONDecoder().decode(MetaCommand.self, from: Data(#"{"type":"create-database"}"#.utf8))
+        } throws: { error in
+            DecodingErrorText.describe(error) == "missing field \"name\""
+        }
+    }
+
+    @Test("log entries decode with Raft's zero padding")
+    func paddedEntry() throws {
+        let entry = LogEntry(term: 4, command: .createDatabase(name: "db"))
+        var bytes = try entry.encoded()
+        bytes += [0, 0, 0, 0, 0]
+        #expect(try LogEntry.decode(bytes) == entry)
+    }
+
+    @Test("snapshots round-trip, padding included")
+    func snapshotRoundTrip() throws {
+        var data = MetaData()
+        _ = data.apply(.createMetaNode(httpAddress: "h:8091", tcpAddress: "h:8089", rand: 5), term: 2, index: 2)
+        _ = data.apply(.createDatabase(name: "db"), term: 2, index: 3)
+        let bytes = try SnapshotCodec.encode(data) + [0, 0, 0]
+        #expect(try SnapshotCodec.decode(bytes) == data)
+    }
+
+    @Test("a damaged snapshot is refused")
+    func damagedSnapshot() throws {
+        #expect(throws: SnapshotError.self) { try SnapshotCodec.decode(Array("garbage".utf8)) }
+        var bytes = try SnapshotCodec.encode(MetaData())
+        bytes.removeLast(3)
+        #expect(throws: SnapshotError.self) { try SnapshotCodec.decode(bytes) }
+    }
+
+    @Test("MetaStore keeps its state when a snapshot does not decode")
+    func storeRestoreRefusal() throws {
+        let store = MetaStore()
+        let entry = try LogEntry(term: 1, command: .createDatabase(name: "keep")).encoded()
+        _ = entry.withUnsafeBytes { store.apply(entry: $0, index: 1) }
+        let garbage = Array("influxd-meta snapshot v1\n{not json".utf8)
+        #expect(throws: SnapshotError.self) { try garbage.withUnsafeBytes { try store.restore($0) } }
+        #expect(store.current.databases.map(\.name) == ["keep"])
+    }
+
+    @Test("MetaStore skips an entry that does not decode but advances the index")
+    func storeBadEntry() {
+        let store = MetaStore()
+        let outcome = Array("zz".utf8).withUnsafeBytes { store.apply(entry: $0, index: 7) }
+        #expect(outcome.error == "log entry 7 does not decode; skipped")
+        #expect(store.current.index == 7)
+    }
+
+    @Test("long-pollers wake when the index passes theirs, and on cancellation")
+    func longPoll() async throws {
+        let store = MetaStore()
+        let waiter = Task { await store.waitForChange(after: 0) }
+        while store.waiterCount == 0 { await Task.yield() }
+        let entry = try LogEntry(term: 1, command: .createDatabase(name: "x")).encoded()
+        _ = entry.withUnsafeBytes { store.apply(entry: $0, index: 1) }
+        #expect(await waiter.value.index == 1)
+
+        let cancelled = Task { await store.waitForChange(after: 10) }
+        while store.waiterCount == 0 { await Task.yield() }
+        cancelled.cancel()
+        #expect(await cancelled.value.index == 1)
+        #expect(store.waiterCount == 0)
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// One `influxd-meta` process started from the built binary, with its own config file, data
+/// directory and ports on 127.0.0.1.
+public final class MetaProcess: @unchecked Sendable {
+    // Invariant: used from one test task at a time; `process` is only replaced by start().
+
+    /// The advertised host name (`hostname` in the config).
+    public let hostname: String
+    /// The HTTP port.
+    public let httpPort: Int
+    /// The Raft port.
+    public let raftPort: Int
+    /// The folder with the config, log and `meta` dir.
+    public let root: String
+    /// Extra lines appended to the config file.
+    public let extraConfig: String
+    private var process: Process?
+    private var logHandle: FileHandle?
+
+    /// Prepares a node; writes its config file.
+    public init(root: String, hostname: String = "127.0.0.1", extraConfig: String = "") throws {
+        self.root = root
+        self.hostname = hostname
+        self.httpPort = freePort()
+        self.raftPort = freePort()
+        self.extraConfig = extraConfig
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// The config file's text.
+    public var config: String {
+        """
+        hostname = "\(hostname)"
+
+        [meta]
+        dir = "\(root)/meta"
+        bind-address = "127.0.0.1:\(raftPort)"
+        http-bind-address = "127.0.0.1:\(httpPort)"
+        election-timeout = "500ms"
+        heartbeat-timeout = "500ms"
+        leader-lease-timeout = "250ms"
+
+        [logging]
+        level = "debug"
+        \(extraConfig)
+        """
+    }
+
+    /// Path of the config file.
+    public var configPath: String { "\(root)/influxdb-meta.conf" }
+    /// Path of the log (stdout and stderr).
+    public var logPath: String { "\(root)/influxd-meta.log" }
+    /// `127.0.0.1:<http port>`.
+    public var httpAddress: String { "127.0.0.1:\(httpPort)" }
+    /// The process id, while running.
+    public var pid: Int32? { process?.isRunning == true ? process?.processIdentifier : nil }
+
+    /// Starts `influxd-meta -config <file>` plus `arguments`.
+    public func start(_ arguments: [String] = []) throws {
+        if !FileManager.default.fileExists(atPath: logPath) {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binaries.meta)
+        process.arguments = ["-config", configPath] + arguments
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        self.process = process
+        self.logHandle = log
+    }
+
+    /// Sends `signal` (SIGKILL by default) and waits for the process to exit; returns its status.
+    @discardableResult
+    public func stop(signal: Int32 = SIGKILL) async -> Int32 {
+        guard let process else { return 0 }
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        await Task.detached { process.waitUntilExit() }.value
+        try? logHandle?.close()
+        self.process = nil
+        return process.terminationStatus
+    }
+
+    /// Waits for the process to exit by itself (for start-up failures).
+    public func waitForExit() async -> Int32 {
+        guard let process else { return 0 }
+        await Task.detached { process.waitUntilExit() }.value
+        self.process = nil
+        return process.terminationStatus
+    }
+
+    /// The log so far.
+    public var log: String {
+        (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+    }
+
+    deinit {
+        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
