@@ -8,7 +8,7 @@ struct InfluxdCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "influxd-ctl",
         abstract: "Manages an InfluxDB Enterprise cluster through a meta node's HTTP API.",
-        subcommands: [Show.self]
+        subcommands: [Show.self, Join.self, AddMeta.self, RemoveMeta.self, Leave.self]
     )
 
     /// Accepts global flags before the command, as `influxd-ctl -bind host:8091 show` does, by
@@ -80,6 +80,41 @@ enum Ctl {
     static func fail(_ command: String, _ message: String) -> Never {
         FileHandle.standardError.write(Data("\(command): \(message)\n".utf8))
         exit(1)
+    }
+
+    /// Writes a warning line to standard error.
+    static func warn(_ command: String, _ message: String) {
+        FileHandle.standardError.write(Data("\(command): warning: \(message)\n".utf8))
+    }
+
+    /// JSON for a request body.
+    static func encode(_ value: some Encodable) -> [UInt8] {
+        (try? JSONEncoder().encode(value)).map(Array.init) ?? []
+    }
+
+    /// Asks `prompt` and reads a line; true for y or yes.
+    static func confirm(_ prompt: String) -> Bool {
+        print(prompt, terminator: "")
+        fflush(nil)
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return answer == "y" || answer == "yes"
+    }
+
+    /// Whether something accepts TCP connections at `host:port`.
+    static func listens(host: String, port: Int) async -> Bool {
+        await MetaClient.canConnect(host: host, port: port, timeout: .seconds(1))
+    }
+
+    /// The line for an answer other than 200.
+    static func fail(_ command: String, answer: MetaClient.Reply) -> Never {
+        let message = answer.errorMessage ?? "HTTP \(answer.status) from \(answer.address): \(answer.text.prefix(200))"
+        if answer.status == 503 && message == "no leader" {
+            fail(
+                command,
+                "operation exited with error: no leader (a majority of the meta nodes must be running and reach each other on port 8089)"
+            )
+        }
+        fail(command, "operation exited with error: \(message)")
     }
 
     /// The line for a failed call, in Enterprise's `operation ... with error` form.

@@ -1,26 +1,52 @@
 import ArgumentParser
+import Foundation
 import MetaKernel
 
 extension InfluxdCtl {
-    /// `influxd-ctl show`: the cluster's members.
+    /// `influxd-ctl show [-v]`: the cluster's members.
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show cluster members")
 
         @OptionGroup var global: GlobalOptions
+
+        @Flag(name: .customShort("v"), help: "Show ids, addresses, versions and Raft status.")
+        var verbose = false
 
         func run() async throws {
             let client = global.client(command: "show")
             let cluster: ShowCluster
             do {
                 let reply = try await client.get(global.bind, "/show-cluster")
-                guard reply.status == 200 else {
-                    Ctl.fail("show", "operation exited with error: \(reply.errorMessage ?? "HTTP \(reply.status) from \(reply.address)")")
-                }
+                guard reply.status == 200 else { Ctl.fail("show", answer: reply) }
                 cluster = try reply.decode(ShowCluster.self)
             } catch {
                 Ctl.fail("show", error, bind: global.bind)
             }
-            print(ShowRendering.plain(cluster), terminator: "")
+            guard verbose else {
+                print(ShowRendering.plain(cluster), terminator: "")
+                return
+            }
+            let status: ClusterStatus
+            do {
+                let reply = try await client.get(global.bind, "/status")
+                guard reply.status == 200 else { Ctl.fail("show", answer: reply) }
+                status = try reply.decode(ClusterStatus.self)
+            } catch {
+                Ctl.fail("show", error, bind: global.bind)
+            }
+            let versions = await withTaskGroup(of: (UInt64, String).self) { group in
+                for node in cluster.meta {
+                    group.addTask {
+                        let quick = MetaClient(configuration: .init(timeout: .seconds(2)))
+                        let version = try? await quick.get(node.addr, "/status").decode(ClusterStatus.self).version
+                        return (node.id, version.map { "v\($0)" } ?? "unknown")
+                    }
+                }
+                var versions: [UInt64: String] = [:]
+                for await (id, version) in group { versions[id] = version }
+                return versions
+            }
+            print(ShowRendering.verbose(cluster, status: status, versions: versions), terminator: "")
         }
     }
 }
@@ -32,6 +58,46 @@ enum ShowRendering {
         var out = "Meta Nodes\n==========\nTCP Address\n"
         for node in cluster.meta.sorted(by: { $0.id < $1.id }) {
             out += "\(node.addr)\n"
+        }
+        return out
+    }
+
+    /// The 1.10 layout: data nodes, meta nodes with ids, addresses and versions, Raft status.
+    static func verbose(_ cluster: ShowCluster, status: ClusterStatus, versions: [UInt64: String]) -> String {
+        var out = "Data Nodes\n==========\n"
+        out += table(
+            [["ID", "TCP Address", "HTTP Address", "Version", "Labels", "Passive"]]
+                + cluster.data.map { ["\($0.id)", $0.tcpAddr, $0.httpAddr, "unknown", "{}", "false"] }
+        )
+        out += "\nMeta Nodes\n==========\n"
+        out += table(
+            [["ID", "Raft Address", "HTTP Address", "Version", "Labels"]]
+                + cluster.meta.sorted { $0.id < $1.id }.map {
+                    ["\($0.id)", $0.tcpAddr, $0.addr, versions[$0.id] ?? "unknown", "{}"]
+                }
+        )
+        let peers = (status.peers ?? []).filter { $0 != status.leader }.map { "\"\($0)\"" }
+        out += "\nRaft Status\n==========\n"
+        out += table([["Leader", status.leader], ["Peers", "[\(peers.joined(separator: ", "))]"]])
+        return out
+    }
+
+    /// Left-aligned columns separated by at least three spaces, like Go's tabwriter.
+    static func table(_ rows: [[String]]) -> String {
+        var widths: [Int] = []
+        for row in rows {
+            for (i, cell) in row.enumerated() {
+                if i >= widths.count { widths.append(0) }
+                widths[i] = max(widths[i], cell.count)
+            }
+        }
+        var out = ""
+        for row in rows {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                line += i == row.count - 1 ? cell : cell.padding(toLength: widths[i] + 3, withPad: " ", startingAt: 0)
+            }
+            out += line + "\n"
         }
         return out
     }

@@ -19,7 +19,8 @@ struct InfluxdMeta: AsyncParsableCommand {
 struct ConfigOption: ParsableArguments {
     @Option(
         name: .customLong("config", withSingleDash: true),
-        help: "Path to influxdb-meta.conf (default: $INFLUXDB_META_CONFIG_PATH, ~/.influxdb/influxdb-meta.conf, /etc/influxdb/influxdb-meta.conf, or built-in defaults)."
+        help:
+            "Path to influxdb-meta.conf (default: $INFLUXDB_META_CONFIG_PATH, ~/.influxdb/influxdb-meta.conf, /etc/influxdb/influxdb-meta.conf, or built-in defaults)."
     )
     var path: String?
 

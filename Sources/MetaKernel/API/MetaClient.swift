@@ -70,7 +70,10 @@ public struct MetaClient: Sendable {
     let group: any EventLoopGroup
 
     /// Creates a client.
-    public init(configuration: Configuration = .init(), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(
+        configuration: Configuration = .init(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
         self.configuration = configuration
         self.group = group
     }
@@ -119,7 +122,8 @@ public struct MetaClient: Sendable {
         var path = path
         for _ in 0...configuration.maximumRedirects {
             let reply = try await once(method: method, address: address, path: path, body: body)
-            guard reply.status == 307 || reply.status == 308, let location = reply.headers.first(name: "Location") else {
+            guard reply.status == 307 || reply.status == 308, let location = reply.headers.first(name: "Location")
+            else {
                 return reply
             }
             guard let url = URL(string: location), let host = url.host, let port = url.port else {
@@ -222,6 +226,23 @@ public struct MetaClient: Sendable {
                 throw MetaClientError(.badResponse, "\(address) closed the connection without answering")
             }
             return Reply(status: status, headers: headers, body: collected, address: address)
+        }
+    }
+}
+
+extension MetaClient {
+    /// Whether something accepts TCP connections at `host:port` within `timeout`.
+    public static func canConnect(host: String, port: Int, timeout: Duration) async -> Bool {
+        let milliseconds = max(Int64(timeout.components.seconds * 1000), 1)
+        do {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.milliseconds(milliseconds))
+                .connect(host: host, port: port)
+                .get()
+            try? await channel.close()
+            return true
+        } catch {
+            return false
         }
     }
 }

@@ -115,7 +115,7 @@ public struct RaftDialer: Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Closes a file descriptor we own.

@@ -27,6 +27,9 @@ public struct RaftError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Leadership was lost after the entry was appended: it may or may not commit later.
     public var isLeadershipLost: Bool { code == RAFT_LEADERSHIPLOST }
 
+    /// The server id is not in the configuration (`RAFT_BADID`).
+    public var isUnknownServer: Bool { code == RAFT_BADID }
+
     /// The node is shutting down.
     public var isShutdown: Bool { code == RAFT_SHUTDOWN || code == RAFT_CANCELED }
 

@@ -32,7 +32,9 @@ extension RaftNode {
                 if rv != 0 {
                     Unmanaged<RequestBox<Value>>.fromOpaque(opaque).release()
                     let detail = String(cString: raft_errmsg(server))
-                    box.continuation.resume(returning: .failure(RaftError(code: rv, operation: operation, detail: detail)))
+                    box.continuation.resume(
+                        returning: .failure(RaftError(code: rv, operation: operation, detail: detail))
+                    )
                 }
             }
             if !accepted {
@@ -42,7 +44,10 @@ extension RaftNode {
         return try result.get()
     }
 
-    fileprivate static func complete<Value: Sendable>(_ data: UnsafeMutableRawPointer?, with result: Result<Value, RaftError>) {
+    fileprivate static func complete<Value: Sendable>(
+        _ data: UnsafeMutableRawPointer?,
+        with result: Result<Value, RaftError>
+    ) {
         guard let data else { return }
         Unmanaged<RequestBox<Value>>.fromOpaque(data).takeRetainedValue().continuation.resume(returning: result)
     }

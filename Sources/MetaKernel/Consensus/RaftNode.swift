@@ -229,7 +229,11 @@ public final class RaftNode: @unchecked Sendable {
         }
         rv = raft_start(server)
         guard rv == 0 else {
-            throw RaftError(code: rv, operation: "raft_start in \(c.directory)", detail: String(cString: raft_errmsg(server)))
+            throw RaftError(
+                code: rv,
+                operation: "raft_start in \(c.directory)",
+                detail: String(cString: raft_errmsg(server))
+            )
         }
     }
 

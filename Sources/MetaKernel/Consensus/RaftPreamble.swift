@@ -33,7 +33,8 @@ struct RaftPreamble: Equatable, Sendable {
     static func decode(from buffer: inout ByteBuffer) throws(Invalid) -> RaftPreamble? {
         let view = buffer
         let checkable = min(view.readableBytes, magic.count)
-        if let prefix = view.getBytes(at: view.readerIndex, length: checkable), prefix != Array(magic.prefix(checkable)) {
+        if let prefix = view.getBytes(at: view.readerIndex, length: checkable), prefix != Array(magic.prefix(checkable))
+        {
             throw Invalid(description: "not an influxd-meta Raft connection (bad magic)")
         }
         var reader = view
@@ -41,7 +42,9 @@ struct RaftPreamble: Equatable, Sendable {
         reader.moveReaderIndex(forwardBy: magic.count)
         let version: UInt32 = reader.readInteger()!
         guard version == Self.version else {
-            throw Invalid(description: "unsupported Raft connection version \(version) (this node speaks \(Self.version))")
+            throw Invalid(
+                description: "unsupported Raft connection version \(version) (this node speaks \(Self.version))"
+            )
         }
         let id: UInt64 = reader.readInteger()!
         let length = Int(reader.readInteger(as: UInt16.self)!)

@@ -91,7 +91,12 @@ final class RaftTransportBridge: @unchecked Sendable {
         }
         transport.pointee.connect = { t, request, id, address, callback in
             guard let t, let request, let address, let callback else { return RAFT_INVALID }
-            return RaftTransportBridge.from(t).connect(request: request, id: id, address: String(cString: address), callback: callback)
+            return RaftTransportBridge.from(t).connect(
+                request: request,
+                id: id,
+                address: String(cString: address),
+                callback: callback
+            )
         }
         transport.pointee.close = { t, callback in
             guard let t else { return }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// A connected pair of Unix stream sockets: one end for libraft (as a `uv_pipe`), one for NIO.

@@ -32,7 +32,11 @@ public final class MetaNode: Sendable {
     public let raftAddress: String
     let raftBind: HostPort
     let logger: Logger
-    private let raftNode = Mutex<RaftNode?>(nil)
+    let raftNode = Mutex<RaftNode?>(nil)
+    /// The identity Raft runs with, once it runs.
+    let raftIdentity = Mutex<NodeIdentity?>(nil)
+    /// Set while a join or removal is being carried out; membership changes go one at a time.
+    let membershipBusy = Mutex(false)
     private let background = Mutex<[Task<Void, Never>]>([])
 
     /// Prepares a node; nothing runs until ``start()``.
@@ -69,7 +73,12 @@ public final class MetaNode: Sendable {
             )
         }
         if identity == nil && configuration.singleServer {
-            let fresh = NodeIdentity(id: 1, clusterID: 0, httpAddress: httpAddress, raftAddress: raftAddress)
+            let fresh = NodeIdentity(
+                id: 1,
+                clusterID: UInt64.random(in: 1...UInt64.max),
+                httpAddress: httpAddress,
+                raftAddress: raftAddress
+            )
             try fresh.save(to: dir)
             identity = fresh
             logger.info("bootstrapping a single-server cluster", metadata: ["raft": "\(raftAddress)"])
@@ -86,7 +95,7 @@ public final class MetaNode: Sendable {
         }
     }
 
-    private func startRaft(identity: NodeIdentity, bootstrapping: Bool) async throws {
+    func startRaft(identity: NodeIdentity, bootstrapping: Bool) async throws {
         let meta = configuration.config.meta
         let election = meta.electionTimeout.duration
         let heartbeat = min(max(meta.heartbeatTimeout.duration / 10, .milliseconds(10)), election / 2)
@@ -110,28 +119,25 @@ public final class MetaNode: Sendable {
         )
         try await node.start(bootstrapping: bootstrapping)
         raftNode.withLock { $0 = node }
+        raftIdentity.withLock { $0 = identity }
         logger.info("raft started", metadata: ["id": "\(identity.id)", "raft": "\(identity.raftAddress)"])
     }
 
     /// After a single-server bootstrap, commits this node's own record once it leads.
-    private func registerSelfWhenLeader(identity: NodeIdentity) async {
-        while !Task.isCancelled {
-            if store.current.metaNode(httpAddress: httpAddress) != nil { return }
-            do {
-                let outcome = try await execute(
-                    .createMetaNode(httpAddress: httpAddress, tcpAddress: raftAddress, rand: UInt64.random(in: 1...UInt64.max))
-                )
-                if outcome.error == nil {
-                    logger.info("registered meta node \(outcome.nodeID ?? 0) at \(httpAddress)")
-                }
-                return
-            } catch {
-                try? await Task.sleep(for: .milliseconds(50))
-            }
+    func registerSelfWhenLeader(identity: NodeIdentity) async {
+        guard store.current.metaNode(httpAddress: httpAddress) == nil else { return }
+        do {
+            let outcome = try await executeWhenLeader(
+                .createMetaNode(httpAddress: httpAddress, tcpAddress: raftAddress, rand: identity.clusterID),
+                within: .seconds(30)
+            )
+            if outcome.error == nil { logger.info("registered meta node \(outcome.nodeID ?? 0) at \(httpAddress)") }
+        } catch {
+            logger.error("cannot register this node in the metadata: \(error)")
         }
     }
 
-    private func spawn(_ body: @escaping @Sendable () async -> Void) {
+    func spawn(_ body: @escaping @Sendable () async -> Void) {
         let task = Task { await body() }
         background.withLock { $0.append(task) }
     }
@@ -169,7 +175,10 @@ public final class MetaNode: Sendable {
             return try await node.apply(entry)
         } catch {
             if error.isLeadershipLost {
-                throw MetaNodeError(.timeout, "leadership was lost before the command committed; it may still apply, check before retrying")
+                throw MetaNodeError(
+                    .timeout,
+                    "leadership was lost before the command committed; it may still apply, check before retrying"
+                )
             }
             if error.isNotLeader, let fresh = try? await node.status() { throw notLeaderError(fresh) }
             if error.isShutdown { throw MetaNodeError(.unavailable, "meta node is shutting down") }
@@ -191,7 +200,7 @@ public final class MetaNode: Sendable {
         }
     }
 
-    private func raftStatus(_ node: RaftNode) async throws(MetaNodeError) -> RaftStatus {
+    func raftStatus(_ node: RaftNode) async throws(MetaNodeError) -> RaftStatus {
         do {
             return try await node.status()
         } catch {
@@ -199,7 +208,7 @@ public final class MetaNode: Sendable {
         }
     }
 
-    private func notLeaderError(_ status: RaftStatus) -> MetaNodeError {
+    func notLeaderError(_ status: RaftStatus) -> MetaNodeError {
         if status.role == .leader {
             return MetaNodeError(.noLeader, "no leader")
         }
@@ -217,53 +226,18 @@ public final class MetaNode: Sendable {
 
     /// What `GET /status` reports.
     public func clusterStatus() async -> ClusterStatus {
-        guard let node = raft, let status = try? await node.status() else {
+        let identity = raftIdentity.withLock { $0 }
+        guard let node = raft, let identity, let status = try? await node.status() else {
             return ClusterStatus(leader: "", httpAddress: httpAddress, raftAddress: raftAddress, peers: nil)
         }
-        return ClusterStatus(
+        var result = ClusterStatus(
             leader: status.leaderAddress,
             httpAddress: httpAddress,
             raftAddress: raftAddress,
             peers: status.servers.map(\.address)
         )
-    }
-}
-
-/// The body of `GET /status`.
-public struct ClusterStatus: Sendable, Codable, Equatable {
-    /// Always `meta`.
-    public var nodeType = "meta"
-    /// The leader's Raft address; empty when unknown or un-joined.
-    public var leader: String
-    /// This node's advertised HTTP address.
-    public var httpAddress: String
-    /// This node's advertised Raft address.
-    public var raftAddress: String
-    /// Raft addresses of the members; `null` on an un-joined node.
-    public var peers: [String]?
-
-    enum CodingKeys: String, CodingKey {
-        case nodeType, leader
-        case httpAddress = "httpAddr"
-        case raftAddress = "raftAddr"
-        case peers
-    }
-
-    /// Creates a status.
-    public init(leader: String, httpAddress: String, raftAddress: String, peers: [String]?) {
-        self.leader = leader
-        self.httpAddress = httpAddress
-        self.raftAddress = raftAddress
-        self.peers = peers
-    }
-
-    /// Encodes `peers: null` explicitly, as Enterprise does for an un-joined node.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(nodeType, forKey: .nodeType)
-        try c.encode(leader, forKey: .leader)
-        try c.encode(httpAddress, forKey: .httpAddress)
-        try c.encode(raftAddress, forKey: .raftAddress)
-        if let peers { try c.encode(peers, forKey: .peers) } else { try c.encodeNil(forKey: .peers) }
+        result.id = identity.id
+        result.clusterID = identity.clusterID != 0 ? identity.clusterID : store.current.clusterID
+        return result
     }
 }

@@ -40,6 +40,7 @@ public enum MetaServer {
         }
         let router = Router()
         MetaRoutes(node: node, version: MetaBuild.version).register(on: router)
+        ClusterRoutes(node: node).register(on: router)
         let app = Application(
             router: router,
             server: .http1(over: plugins.transport),

@@ -53,6 +53,11 @@ public final class MetaStore: RaftStateMachine {
         update { data in data = restored }
     }
 
+    /// Replaces the whole state.
+    func replace(with data: MetaData) {
+        update { $0 = data }
+    }
+
     /// Waits until the index passes `index`, or the task is cancelled; returns the metadata then.
     public func waitForChange(after index: UInt64) async -> MetaData {
         let id = state.withLock { state -> UInt64 in
@@ -94,5 +99,12 @@ public final class MetaStore: RaftStateMachine {
         }
         for (continuation, data) in woken { continuation.resume(returning: data) }
         return result
+    }
+}
+
+extension MetaStore {
+    /// Forgets everything (the node left its cluster). Long-pollers stay waiting.
+    public func reset() {
+        replace(with: MetaData())
     }
 }

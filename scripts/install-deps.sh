@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the system packages the build and the tests need (Debian 12). Needs root.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+packages=(
+    pkg-config libssl-dev openssl       # COpenSSL, and certificates made in tests
+    libraft-dev libuv1-dev              # CRaft: consensus
+    iproute2 iputils-ping procps curl   # multi-host tests in network namespaces
+)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ "${#missing[@]}" -gt 0 ] || [ "${CI:-}" = true ]; then
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
