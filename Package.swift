@@ -87,6 +87,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
+            dependencies: ["MetaKernel"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

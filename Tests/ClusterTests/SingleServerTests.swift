@@ -16,7 +16,11 @@ struct SingleServerTests {
     }
 
     func createDatabase(_ name: String, on node: MetaProcess) async throws -> UInt64 {
-        let reply = try await client.post(node.httpAddress, "/execute", json: Array(#"{"type":"create-database","name":"\#(name)"}"#.utf8))
+        let reply = try await client.post(
+            node.httpAddress,
+            "/execute",
+            json: Array(#"{"type":"create-database","name":"\#(name)"}"#.utf8)
+        )
         #expect(reply.status == 200, "\(reply.text)")
         return try reply.decode(ExecuteAnswer.self).index
     }
@@ -77,7 +81,11 @@ struct SingleServerTests {
         let status = try await eventually("the API to answer") { try? await client.get(node.httpAddress, "/status") }
         #expect(status.text.contains(#""leader":"""#))
         #expect(status.text.contains(#""peers":null"#))
-        let write = try await client.post(node.httpAddress, "/execute", json: Array(#"{"type":"create-database","name":"x"}"#.utf8))
+        let write = try await client.post(
+            node.httpAddress,
+            "/execute",
+            json: Array(#"{"type":"create-database","name":"x"}"#.utf8)
+        )
         #expect(write.status == 503)
         #expect(write.errorMessage?.contains("not part of a cluster") == true)
         #expect(node.log.contains("influxd-ctl add-meta 127.0.0.1:\(node.httpPort)"))
@@ -94,14 +102,21 @@ struct SingleServerTests {
             ("not json", "invalid command: body is not valid JSON"),
             (#"{"type":"create-database"}"#, #"invalid command: missing field "name""#),
             (#"{"type":"create-database","name":""}"#, "database name must not be empty"),
-            (#"{"type":"create-meta-node","httpAddr":"x:1","tcpAddr":"x:2","rand":1}"#, "create-meta-node is not accepted by /execute; use influxd-ctl add-meta or remove-meta"),
+            (
+                #"{"type":"create-meta-node","httpAddr":"x:1","tcpAddr":"x:2","rand":1}"#,
+                "create-meta-node is not accepted by /execute; use influxd-ctl add-meta or remove-meta"
+            ),
         ]
         for (body, message) in cases {
             let reply = try await client.post(node.httpAddress, "/execute", json: Array(body.utf8))
             #expect(reply.status == 400)
             #expect(reply.errorMessage == message)
         }
-        let huge = try await client.post(node.httpAddress, "/execute", json: Array(repeating: UInt8(ascii: " "), count: 2 << 20))
+        let huge = try await client.post(
+            node.httpAddress,
+            "/execute",
+            json: Array(repeating: UInt8(ascii: " "), count: 2 << 20)
+        )
         #expect(huge.status == 413)
         let data = try await client.get(node.httpAddress, "/").decode(MetaData.self)
         #expect(data.index == index)
@@ -132,7 +147,11 @@ struct SingleServerTests {
         let pid = try #require(node.pid)
         let cmdline = try String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)
             .split(separator: "\0").map(String.init)
-        #expect(cmdline.prefix(3).map { ($0 as NSString).lastPathComponent } == ["influxd-meta", "-config", "influxdb-meta.conf"])
+        #expect(
+            cmdline.prefix(3).map { ($0 as NSString).lastPathComponent } == [
+                "influxd-meta", "-config", "influxdb-meta.conf",
+            ]
+        )
         #expect(try String(contentsOfFile: pidfile, encoding: .utf8) == "\(pid)\n")
         #expect(await node.stop(signal: SIGTERM) == 0)
         #expect(!FileManager.default.fileExists(atPath: pidfile))
@@ -182,7 +201,8 @@ struct OperatorErrorTests {
         }
         let root = try makeTemporaryDirectory()
         let path = "\(root)/clash.conf"
-        try "[meta]\ndir = \"\(root)/meta\"\nbind-address = \"127.0.0.1:\(first.raftPort)\"\nhttp-bind-address = \"127.0.0.1:\(freePort())\"\n"
+        try
+            "[meta]\ndir = \"\(root)/meta\"\nbind-address = \"127.0.0.1:\(first.raftPort)\"\nhttp-bind-address = \"127.0.0.1:\(freePort())\"\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
         let result = try await runCommand(Binaries.meta, ["-config", path, "-single-server"])
         #expect(result.status == 1)
@@ -197,7 +217,11 @@ struct OperatorErrorTests {
     func printConfig() async throws {
         let root = try makeTemporaryDirectory()
         let path = "\(root)/m.conf"
-        try "hostname = \"enterprise-meta-01\"\n[meta]\ndir = \"/data/meta\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "hostname = \"enterprise-meta-01\"\n[meta]\ndir = \"/data/meta\"\n".write(
+            toFile: path,
+            atomically: true,
+            encoding: .utf8
+        )
         var environment = ProcessInfo.processInfo.environment
         environment["INFLUXDB_META_ELECTION_TIMEOUT"] = "2s"
         let result = try await runCommand(Binaries.meta, ["config", "-config", path], environment: environment)
@@ -227,6 +251,8 @@ struct OperatorErrorTests {
     func badTimeout() async throws {
         let result = try await runCommand(Binaries.ctl, ["-timeout", "soon", "show"])
         #expect(result.status == 1)
-        #expect(result.stderr == "show: -timeout: invalid duration \"soon\" (use Go syntax such as \"10s\" or \"1m0s\")\n")
+        #expect(
+            result.stderr == "show: -timeout: invalid duration \"soon\" (use Go syntax such as \"10s\" or \"1m0s\")\n"
+        )
     }
 }

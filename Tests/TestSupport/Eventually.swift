@@ -25,5 +25,7 @@ public func eventually<T>(
         }
         try await Task.sleep(for: interval)
     }
-    throw DeadlineExceeded(description: "timed out after \(timeout) waiting for \(what)\(lastError.map { " (last error: \($0))" } ?? "")")
+    throw DeadlineExceeded(
+        description: "timed out after \(timeout) waiting for \(what)\(lastError.map { " (last error: \($0))" } ?? "")"
+    )
 }

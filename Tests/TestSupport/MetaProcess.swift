@@ -15,11 +15,18 @@ public final class MetaProcess: @unchecked Sendable {
     public let root: String
     /// Extra lines appended to the config file.
     public let extraConfig: String
+    /// Whether the HTTP API binds every interface.
+    public let wildcardHTTP: Bool
     private var process: Process?
     private var logHandle: FileHandle?
 
     /// Prepares a node; writes its config file.
-    public init(root: String, hostname: String = "127.0.0.1", extraConfig: String = "") throws {
+    /// - Parameter wildcardHTTP: bind the HTTP API on every interface, so that it advertises
+    ///   `hostname` (used to test a hostname that does not match the address dialled).
+    public init(root: String, hostname: String = "127.0.0.1", extraConfig: String = "", wildcardHTTP: Bool = false)
+        throws
+    {
+        self.wildcardHTTP = wildcardHTTP
         self.root = root
         self.hostname = hostname
         self.httpPort = freePort()
@@ -37,7 +44,7 @@ public final class MetaProcess: @unchecked Sendable {
         [meta]
         dir = "\(root)/meta"
         bind-address = "127.0.0.1:\(raftPort)"
-        http-bind-address = "127.0.0.1:\(httpPort)"
+        http-bind-address = "\(wildcardHTTP ? "" : "127.0.0.1"):\(httpPort)"
         election-timeout = "500ms"
         heartbeat-timeout = "500ms"
         leader-lease-timeout = "250ms"

@@ -14,7 +14,7 @@ public struct MetaClient: Sendable {
         public var transport: any Transport
         /// The longest one call may take, redirects included.
         public var timeout: Duration
-        /// How many redirects to follow.
+        /// How many redirects to follow; 0 returns the redirect itself.
         public var maximumRedirects: Int
         /// Resolves host names; `nil` uses the system resolver.
         public var discovery: (any PeerDiscovery)?
@@ -43,6 +43,9 @@ public struct MetaClient: Sendable {
         public var body: [UInt8]
         /// The address that finally answered (after redirects).
         public var address: String
+
+        /// The `Location` header, for redirects.
+        public var location: String? { headers.first(name: "Location") }
 
         /// The body as text.
         public var text: String { String(decoding: body, as: UTF8.self) }
@@ -120,12 +123,16 @@ public struct MetaClient: Sendable {
     {
         var address = address
         var path = path
-        for _ in 0...configuration.maximumRedirects {
+        var redirects = 0
+        while true {
             let reply = try await once(method: method, address: address, path: path, body: body)
-            guard reply.status == 307 || reply.status == 308, let location = reply.headers.first(name: "Location")
+            guard reply.status == 307 || reply.status == 308, let location = reply.location,
+                configuration.maximumRedirects > 0
             else {
                 return reply
             }
+            guard redirects < configuration.maximumRedirects else { break }
+            redirects += 1
             guard let url = URL(string: location), let host = url.host, let port = url.port else {
                 throw MetaClientError(.badResponse, "\(address) redirected to an unusable location \"\(location)\"")
             }
