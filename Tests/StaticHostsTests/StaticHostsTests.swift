@@ -68,7 +68,9 @@ struct StaticHostsTests {
     func peers() async throws {
         let (plugin, _) = try discovery()
         #expect(
-            try await plugin.knownPeers() == ["enterprise-meta-01", "meta1", "enterprise-meta-02", "enterprise-meta-03"]
+            try await plugin.knownPeers() == [
+                "enterprise-meta-01", "meta1", "enterprise-meta-02", "enterprise-meta-03",
+            ]
         )
     }
 
@@ -81,5 +83,49 @@ struct StaticHostsTests {
         let selected = try catalog.select(for: config)
         #expect(selected.discovery.source == "static hosts (/tmp/h)")
         #expect(selected.transport.scheme == "http")
+    }
+}
+
+@Suite("Plugin selection refuses what the build cannot do")
+struct PluginSelectionTests {
+    @Test("security settings that cannot be enforced stop start-up", arguments: ["auth", "fips"])
+    func unenforced(setting: String) throws {
+        var catalog = PluginCatalog()
+        StaticHostsDiscovery.register(in: &catalog)
+        var config = MetaConfig()
+        config.meta.internalSharedSecret = "s"
+        if setting == "auth" { config.meta.authEnabled = true } else { config.meta.ensureFIPS = true }
+        #expect {
+            _ = try catalog.select(for: config)
+        } throws: { error in
+            (error as? ConfigError)?.message.hasSuffix(
+                "this build cannot enforce it yet; set it to false and restrict access to ports 8089 and 8091 with a firewall"
+            ) == true
+        }
+    }
+
+    @Test("an unavailable discovery mode and a missing TLS transport are refused; licensing is a warning")
+    func unavailable() throws {
+        var catalog = PluginCatalog()
+        StaticHostsDiscovery.register(in: &catalog)
+        var config = MetaConfig()
+        config.discovery.mode = .dns
+        #expect {
+            _ = try catalog.select(for: config)
+        } throws: { error in
+            (error as? ConfigError)?.message
+                == "[discovery] mode: \"dns\" is not available in this build (available: hosts)"
+        }
+        config = MetaConfig()
+        config.meta.httpsEnabled = true
+        #expect(throws: ConfigError.self) { _ = try catalog.select(for: config) }
+        config = MetaConfig()
+        config.enterprise.licenseKey = "k"
+        config.enterprise.registrationEnabled = true
+        config.enterprise.registrationServerURL = "http://console:3000"
+        let selected = try catalog.select(for: config)
+        #expect(selected.licensing == nil)
+        #expect(selected.notices.count == 2)
+        #expect(selected.notices[0].contains("the license is not checked"))
     }
 }

@@ -42,6 +42,7 @@ public struct PluginCatalog: Sendable {
     }
 
     private func selectUnchecked(for config: MetaConfig) throws -> SelectedPlugins {
+        try Self.refuseUnenforcedSecurity(config)
         var notices: [String] = []
         let mode = config.discovery.mode.rawValue
         guard let makeDiscovery = discovery[mode] else {
@@ -102,6 +103,26 @@ public struct PluginCatalog: Sendable {
             registration: registrationPlugin,
             notices: notices
         )
+    }
+}
+
+extension PluginCatalog {
+    /// Security settings this build cannot enforce. Starting anyway would leave an operator
+    /// believing the API or the Raft port is protected when it is not, so they stop start-up.
+    static func refuseUnenforcedSecurity(_ config: MetaConfig) throws {
+        let meta = config.meta
+        let unenforced: [(Bool, String)] = [
+            (meta.authEnabled, "auth-enabled"),
+            (meta.raftPortalAuthRequired, "raft-portal-auth-required"),
+            (meta.raftDialerAuthRequired, "raft-dialer-auth-required"),
+            (meta.ensureFIPS, "ensure-fips"),
+        ]
+        for (enabled, key) in unenforced where enabled {
+            throw ConfigError(
+                .invalidConfiguration,
+                "[meta] \(key) = true: this build cannot enforce it yet; set it to false and restrict access to ports 8089 and 8091 with a firewall"
+            )
+        }
     }
 }
 

@@ -19,7 +19,10 @@ struct CodecTests {
 
     @Test("the wire form carries a type discriminator")
     func wireForm() throws {
-        let command = try JSONDecoder().decode(MetaCommand.self, from: Data(#"{"type":"create-database","name":"x"}"#.utf8))
+        let command = try JSONDecoder().decode(
+            MetaCommand.self,
+            from: Data(#"{"type":"create-database","name":"x"}"#.utf8)
+        )
         #expect(command == .createDatabase(name: "x"))
     }
 

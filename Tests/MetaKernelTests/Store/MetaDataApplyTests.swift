@@ -31,14 +31,26 @@ struct MetaDataApplyTests {
     @Test("the first meta node fixes the cluster id; ids are never reused")
     func metaNodeIDs() {
         var data = MetaData()
-        let first = data.apply(.createMetaNode(httpAddress: "m1:8091", tcpAddress: "m1:8089", rand: 42), term: 1, index: 2)
+        let first = data.apply(
+            .createMetaNode(httpAddress: "m1:8091", tcpAddress: "m1:8089", rand: 42),
+            term: 1,
+            index: 2
+        )
         #expect(first.nodeID == 1)
         #expect(data.clusterID == 42)
-        let second = data.apply(.createMetaNode(httpAddress: "m2:8091", tcpAddress: "m2:8089", rand: 7), term: 1, index: 3)
+        let second = data.apply(
+            .createMetaNode(httpAddress: "m2:8091", tcpAddress: "m2:8089", rand: 7),
+            term: 1,
+            index: 3
+        )
         #expect(second.nodeID == 2)
         #expect(data.clusterID == 42)
         _ = data.apply(.deleteMetaNode(id: 2), term: 1, index: 4)
-        let third = data.apply(.createMetaNode(httpAddress: "m2:8091", tcpAddress: "m2:8089", rand: 7), term: 1, index: 5)
+        let third = data.apply(
+            .createMetaNode(httpAddress: "m2:8091", tcpAddress: "m2:8089", rand: 7),
+            term: 1,
+            index: 5
+        )
         #expect(third.nodeID == 3)
         #expect(data.metaNodes.map(\.id) == [1, 3])
     }
@@ -47,10 +59,18 @@ struct MetaDataApplyTests {
     func duplicates() {
         var data = MetaData()
         _ = data.apply(.createMetaNode(httpAddress: "m1:8091", tcpAddress: "m1:8089", rand: 1), term: 1, index: 1)
-        let sameHTTP = data.apply(.createMetaNode(httpAddress: "m1:8091", tcpAddress: "x:8089", rand: 1), term: 1, index: 2)
+        let sameHTTP = data.apply(
+            .createMetaNode(httpAddress: "m1:8091", tcpAddress: "x:8089", rand: 1),
+            term: 1,
+            index: 2
+        )
         #expect(sameHTTP.error == "meta node already exists")
         #expect(sameHTTP.nodeID == 1)
-        let sameRaft = data.apply(.createMetaNode(httpAddress: "m9:8091", tcpAddress: "m1:8089", rand: 1), term: 1, index: 3)
+        let sameRaft = data.apply(
+            .createMetaNode(httpAddress: "m9:8091", tcpAddress: "m1:8089", rand: 1),
+            term: 1,
+            index: 3
+        )
         #expect(sameRaft.error == "raft address m1:8089 is already used by meta node 1")
         #expect(data.metaNodes.count == 1)
         #expect(data.maxNodeID == 1)
