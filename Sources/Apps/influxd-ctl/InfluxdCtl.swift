@@ -8,6 +8,7 @@ struct InfluxdCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "influxd-ctl",
         abstract: "Manages an InfluxDB Enterprise cluster through a meta node's HTTP API.",
+        usage: "influxd-ctl [options] <command> [options] [<args>]",
         subcommands: [Show.self, Join.self, AddMeta.self, RemoveMeta.self, Leave.self]
     )
 

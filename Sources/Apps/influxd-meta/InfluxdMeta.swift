@@ -10,6 +10,7 @@ struct InfluxdMeta: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "influxd-meta",
         abstract: "Runs an InfluxDB Enterprise meta node.",
+        usage: "influxd-meta [[command] [arguments]]",
         subcommands: [Run.self, PrintConfig.self, Version.self],
         defaultSubcommand: Run.self
     )
