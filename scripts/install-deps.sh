@@ -6,6 +6,8 @@ packages=(
     pkg-config libssl-dev openssl       # COpenSSL, and certificates made in tests
     libraft-dev libuv1-dev              # CRaft: consensus
     iproute2 iputils-ping procps curl   # multi-host tests in network namespaces
+    iptables                            # partitions and packet loss in the fault suite
+    python3                             # the fault suite, its checkers and fuzzers
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -13,3 +15,4 @@ if [ "${#missing[@]}" -gt 0 ] || [ "${CI:-}" = true ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
+python3 -m pytest --version >/dev/null 2>&1 || python3 -m pip install -q pytest 2>/dev/null || apt-get install -y -qq python3-pytest >/dev/null

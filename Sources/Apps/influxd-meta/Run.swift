@@ -23,6 +23,7 @@ extension InfluxdMeta {
         func run() async throws {
             let loaded = try config.load()
             let logger = Self.bootstrapLogging(loaded.config.logging)
+            let files = FileLimit.raise()
             if let pidfile {
                 do {
                     try "\(getpid())\n".write(toFile: pidfile, atomically: true, encoding: .utf8)
@@ -33,7 +34,7 @@ extension InfluxdMeta {
             defer { if let pidfile { try? FileManager.default.removeItem(atPath: pidfile) } }
             logger.info(
                 "influxd-meta \(MetaBuild.version) starting",
-                metadata: ["config": "\(loaded.path ?? "built-in defaults")"]
+                metadata: ["config": "\(loaded.path ?? "built-in defaults")", "open-files": "\(files)"]
             )
             var catalog = PluginCatalog()
             StaticHostsDiscovery.register(in: &catalog)

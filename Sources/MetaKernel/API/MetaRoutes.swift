@@ -11,6 +11,7 @@ public import Hummingbird
 /// | `GET /peers` | the Raft addresses of the members |
 /// | `POST /execute` | applies a JSON ``MetaCommand`` on the leader, answers `{"index":N}` once committed |
 /// | `GET /?index=N` | long poll: the metadata as JSON once its index passes N |
+/// | `GET /?consistent=true` | linearizable read: on the leader, after a Raft barrier (followers redirect) |
 ///
 /// Writes on a follower answer `307` with the leader's URL; with no leader, `503 {"error":"no leader"}`.
 public struct MetaRoutes: Sendable {
@@ -105,6 +106,13 @@ public struct MetaRoutes: Sendable {
 
     func poll(_ request: Request) async -> Response {
         guard let indexText = request.uri.queryParameters.get("index") else {
+            if request.uri.queryParameters.get("consistent") == "true" {
+                do {
+                    try await node.readBarrier()
+                } catch {
+                    return Self.response(for: error, request: request, scheme: node.plugins.transport.scheme)
+                }
+            }
             return JSONResponse.make(node.store.current)
         }
         guard let index = UInt64(indexText) else {

@@ -192,6 +192,8 @@ public final class MetaNode: Sendable {
         guard let node = raft else {
             throw MetaNodeError(.unjoined, "this meta node is not part of a cluster; add it with influxd-ctl add-meta")
         }
+        let status = try await raftStatus(node)
+        guard status.role == .leader else { throw notLeaderError(status) }
         do {
             try await node.barrier()
         } catch {
@@ -237,6 +239,7 @@ public final class MetaNode: Sendable {
             peers: status.servers.map(\.address)
         )
         result.id = identity.id
+        result.term = status.term
         result.clusterID = identity.clusterID != 0 ? identity.clusterID : store.current.clusterID
         return result
     }

@@ -1,5 +1,7 @@
 import Hummingbird
+import HummingbirdCore
 public import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
@@ -10,6 +12,9 @@ public enum MetaServer {
     /// - Parameters:
     ///   - onReady: called once the HTTP API listens, with its bound port.
     /// - Throws: ``ConfigError`` or ``MetaNodeError`` with a one-line message, or what failed to bind.
+    /// Keep-alive connections idle this long are closed (longer than the longest long poll).
+    public static let idleTimeout = NIOCore.TimeAmount.seconds(120)
+
     public static func run(
         config: MetaConfig,
         singleServer: Bool,
@@ -43,7 +48,10 @@ public enum MetaServer {
         ClusterRoutes(node: node).register(on: router)
         let app = Application(
             router: router,
-            server: .http1(over: plugins.transport),
+            server: .http1(
+                over: plugins.transport,
+                configuration: HTTP1Channel.Configuration(idleTimeout: idleTimeout)
+            ),
             configuration: ApplicationConfiguration(
                 address: .hostname(bind.isWildcard ? "0.0.0.0" : bind.host, port: bind.port),
                 serverName: nil
