@@ -57,6 +57,17 @@ struct ThreeNodeTests {
         #expect(raw.status == 307)
         #expect(raw.location == "http://\(leader.httpAddress)/execute")
         let before = try #require(try await cluster.createDatabase("before", via: followers[0]))
+        let consistentRead = try await MetaClient(configuration: .init(maximumRedirects: 0)).get(
+            followers[1].httpAddress,
+            "/?consistent=true"
+        )
+        #expect(consistentRead.status == 307)
+        #expect(consistentRead.location == "http://\(leader.httpAddress)/?consistent=true")
+        let linearizable = try await cluster.client.get(followers[1].httpAddress, "/?consistent=true").decode(
+            MetaData.self
+        )
+        #expect(linearizable.index >= before)
+        #expect(linearizable.database(named: "before") != nil)
 
         await leader.stop(signal: SIGKILL)
         let acknowledged = try await eventually("a write after the leader died", timeout: .seconds(20)) {
