@@ -12,6 +12,8 @@ public struct ClusterStatus: Sendable, Codable, Equatable {
     public var peers: [String]?
     /// This node's id, once it belongs to a cluster (an extension of ours).
     public var id: UInt64?
+    /// The index of the last command this node applied (an extension of ours).
+    public var index: UInt64?
     /// The node's current Raft term (an extension of ours).
     public var term: UInt64?
     /// The cluster's id, once known (an extension of ours).
@@ -23,7 +25,7 @@ public struct ClusterStatus: Sendable, Codable, Equatable {
         case nodeType, leader
         case httpAddress = "httpAddr"
         case raftAddress = "raftAddr"
-        case peers, id, term, clusterID, version
+        case peers, id, index, term, clusterID, version
     }
 
     /// Creates a status.
@@ -43,6 +45,7 @@ public struct ClusterStatus: Sendable, Codable, Equatable {
         try c.encode(raftAddress, forKey: .raftAddress)
         if let peers { try c.encode(peers, forKey: .peers) } else { try c.encodeNil(forKey: .peers) }
         try c.encodeIfPresent(id, forKey: .id)
+        try c.encodeIfPresent(index, forKey: .index)
         try c.encodeIfPresent(term, forKey: .term)
         try c.encodeIfPresent(clusterID, forKey: .clusterID)
         try c.encodeIfPresent(version, forKey: .version)

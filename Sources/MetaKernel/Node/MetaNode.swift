@@ -83,6 +83,7 @@ public final class MetaNode: Sendable {
             identity = fresh
             logger.info("bootstrapping a single-server cluster", metadata: ["raft": "\(raftAddress)"])
         }
+        spawn { [self] in await watchRaft() }
         guard let identity else {
             logger.info(
                 "not part of a cluster yet; waiting to be added with: influxd-ctl add-meta \(httpAddress)"
@@ -240,6 +241,7 @@ public final class MetaNode: Sendable {
         )
         result.id = identity.id
         result.term = status.term
+        result.index = store.current.index
         result.clusterID = identity.clusterID != 0 ? identity.clusterID : store.current.clusterID
         return result
     }

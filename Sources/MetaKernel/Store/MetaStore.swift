@@ -34,6 +34,11 @@ public final class MetaStore: RaftStateMachine {
             decoded = nil
         }
         return update { data in
+            // A restarted Raft instance replays its log from its last snapshot; entries this
+            // store has already applied are skipped, so its state and index never go back.
+            guard index > data.index else {
+                return ApplyOutcome(index: index, error: "entry \(index) was already applied")
+            }
             guard let decoded else {
                 data.index = index
                 return ApplyOutcome(index: index, error: "log entry \(index) does not decode; skipped")
@@ -48,9 +53,13 @@ public final class MetaStore: RaftStateMachine {
     }
 
     /// Replaces the metadata with a snapshot's; a snapshot that does not decode leaves it untouched.
+    /// A snapshot older than the current state (a restarted Raft instance loading its own
+    /// last snapshot) is ignored: the state never goes back.
     public func restore(_ snapshot: UnsafeRawBufferPointer) throws {
         let restored = try SnapshotCodec.decode(snapshot)
-        update { data in data = restored }
+        update { data in
+            if restored.index >= data.index { data = restored }
+        }
     }
 
     /// Replaces the whole state.

@@ -104,3 +104,40 @@ struct CodecTests {
         #expect(store.waiterCount == 0)
     }
 }
+
+@Suite("MetaStore never goes back")
+struct MetaStoreMonotonicTests {
+    func entry(_ command: MetaCommand) throws -> [UInt8] {
+        try LogEntry(term: 1, command: command).encoded()
+    }
+
+    @Test("a replayed entry that was already applied is skipped")
+    func replaySkipped() throws {
+        let store = MetaStore()
+        let create = try entry(.createDatabase(name: "a"))
+        let drop = try entry(.dropDatabase(name: "a"))
+        _ = create.withUnsafeBytes { store.apply(entry: $0, index: 1) }
+        _ = drop.withUnsafeBytes { store.apply(entry: $0, index: 2) }
+        // A restarted Raft instance replays its log from the start.
+        let replayed = create.withUnsafeBytes { store.apply(entry: $0, index: 1) }
+        #expect(replayed.error == "entry 1 was already applied")
+        #expect(store.current.index == 2)
+        #expect(store.current.databases.isEmpty)
+    }
+
+    @Test("an older snapshot does not replace newer state; a newer one does")
+    func olderSnapshotIgnored() throws {
+        let store = MetaStore()
+        var old = MetaData()
+        _ = old.apply(.createDatabase(name: "old"), term: 1, index: 5)
+        var new = MetaData()
+        _ = new.apply(.createDatabase(name: "new"), term: 1, index: 9)
+        try SnapshotCodec.encode(new).withUnsafeBytes { try store.restore($0) }
+        try SnapshotCodec.encode(old).withUnsafeBytes { try store.restore($0) }
+        #expect(store.current == new)
+        var newer = new
+        _ = newer.apply(.createDatabase(name: "newer"), term: 2, index: 12)
+        try SnapshotCodec.encode(newer).withUnsafeBytes { try store.restore($0) }
+        #expect(store.current == newer)
+    }
+}
