@@ -15,6 +15,8 @@ public final class MetaProcess: @unchecked Sendable {
     public let root: String
     /// Extra lines appended to the config file.
     public let extraConfig: String
+    /// Lines added to the `[meta]` section.
+    public let metaExtraConfig: String
     /// Whether the HTTP API binds every interface.
     public let wildcardHTTP: Bool
     private var process: Process?
@@ -23,10 +25,15 @@ public final class MetaProcess: @unchecked Sendable {
     /// Prepares a node; writes its config file.
     /// - Parameter wildcardHTTP: bind the HTTP API on every interface, so that it advertises
     ///   `hostname` (used to test a hostname that does not match the address dialled).
-    public init(root: String, hostname: String = "127.0.0.1", extraConfig: String = "", wildcardHTTP: Bool = false)
-        throws
-    {
+    public init(
+        root: String,
+        hostname: String = "127.0.0.1",
+        extraConfig: String = "",
+        metaExtraConfig: String = "",
+        wildcardHTTP: Bool = false
+    ) throws {
         self.wildcardHTTP = wildcardHTTP
+        self.metaExtraConfig = metaExtraConfig
         self.root = root
         self.hostname = hostname
         self.httpPort = freePort()
@@ -48,6 +55,7 @@ public final class MetaProcess: @unchecked Sendable {
         election-timeout = "500ms"
         heartbeat-timeout = "500ms"
         leader-lease-timeout = "250ms"
+        \(metaExtraConfig)
 
         [logging]
         level = "debug"

@@ -12,9 +12,12 @@ public final class TestCluster: @unchecked Sendable {
     public let client = MetaClient(configuration: .init(timeout: .seconds(5)))
 
     /// Makes `count` nodes (not started).
-    public init(count: Int, extraConfig: String = "") throws {
+    /// - Parameter metaExtraConfig: lines added to each node's `[meta]` section.
+    public init(count: Int, extraConfig: String = "", metaExtraConfig: String = "") throws {
         let root = try makeTemporaryDirectory("cluster")
-        nodes = try (1...count).map { try MetaProcess(root: "\(root)/node\($0)", extraConfig: extraConfig) }
+        nodes = try (1...count).map {
+            try MetaProcess(root: "\(root)/node\($0)", extraConfig: extraConfig, metaExtraConfig: metaExtraConfig)
+        }
     }
 
     /// Starts every node and waits until each API answers.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MetaKernel
+import TLS
 
 /// `influxd-ctl [options] <command> [options] [<args>]`: the cluster admin CLI.
 @main
@@ -64,15 +65,34 @@ struct GlobalOptions: ParsableArguments {
     )
     var timeout = "10s"
 
+    @Flag(
+        name: .customLong("bind-tls", withSingleDash: true),
+        help: "Use TLS (https) to talk to the meta node; needed once https-enabled is on."
+    )
+    var bindTLS = false
+
+    @Flag(name: .customShort("k"), help: "With -bind-tls: do not verify the meta node's certificate.")
+    var insecure = false
+
+    /// Plain TCP, or TLS with `-bind-tls` (`-k` skips verification; ignored without `-bind-tls`).
+    func transport(command: String) -> any Transport {
+        guard bindTLS else { return PlainTransport() }
+        do {
+            return try OpenSSLTransport.client(verifyPeer: !insecure)
+        } catch {
+            Ctl.fail(command, "-bind-tls: \(error)")
+        }
+    }
+
     /// A client for `-bind`, bounded by `-timeout`.
-    func client(command: String) -> MetaClient {
+    func client(command: String, timeout override: Duration? = nil) -> MetaClient {
         let duration: Duration
         do {
             duration = try GoDuration(parsing: timeout).duration
         } catch {
             Ctl.fail(command, "-timeout: invalid duration \"\(timeout)\" (use Go syntax such as \"10s\" or \"1m0s\")")
         }
-        return MetaClient(configuration: .init(timeout: duration))
+        return MetaClient(configuration: .init(transport: transport(command: command), timeout: override ?? duration))
     }
 }
 

@@ -34,10 +34,10 @@ extension InfluxdCtl {
             } catch {
                 Ctl.fail("show", error, bind: global.bind)
             }
+            let quick = global.client(command: "show", timeout: .seconds(2))
             let versions = await withTaskGroup(of: (UInt64, String).self) { group in
                 for node in cluster.meta {
                     group.addTask {
-                        let quick = MetaClient(configuration: .init(timeout: .seconds(2)))
                         let version = try? await quick.get(node.addr, "/status").decode(ClusterStatus.self).version
                         return (node.id, version.map { "v\($0)" } ?? "unknown")
                     }

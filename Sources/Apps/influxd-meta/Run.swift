@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MetaKernel
 import StaticHosts
+import TLS
 
 extension InfluxdMeta {
     /// `influxd-meta [run] [-config f] [-single-server] [-pidfile f]`.
@@ -38,6 +39,7 @@ extension InfluxdMeta {
             )
             var catalog = PluginCatalog()
             StaticHostsDiscovery.register(in: &catalog)
+            OpenSSLTransport.register(in: &catalog)
             do {
                 try await MetaServer.run(
                     config: loaded.config,

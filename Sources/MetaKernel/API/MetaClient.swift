@@ -212,9 +212,18 @@ public struct MetaClient: Sendable {
                 head.headers.add(name: "Content-Type", value: "application/json")
                 head.headers.add(name: "Content-Length", value: "\(body.count)")
             }
-            try await outbound.write(.head(head))
-            if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-            try await outbound.write(.end(nil))
+            // One write for the whole request: a server that answers and closes early must not
+            // make a later part's write fail before the answer is read.
+            var parts: [HTTPClientRequestPart] = [.head(head)]
+            if let body { parts.append(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+            parts.append(.end(nil))
+            do {
+                try await outbound.write(contentsOf: parts)
+            } catch {
+                // The answer, or the real reason (a TLS handshake error), may be waiting inbound.
+                for try await _ in inbound {}
+                throw error
+            }
             var status = 0
             var headers = HTTPHeaders()
             var collected: [UInt8] = []

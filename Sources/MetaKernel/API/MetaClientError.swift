@@ -51,7 +51,10 @@ public struct MetaClientError: Error, Sendable, CustomStringConvertible {
             if let first = connect.connectionErrors.first { return describe(first.error) }
             if connect.dnsAAAAError != nil || connect.dnsAError != nil { return "host name does not resolve" }
         }
-        if error is ChannelError { return "connection timed out" }
+        if let channel = error as? ChannelError {
+            if case .connectTimeout = channel { return "connection timed out" }
+            return "connection closed (\(channel))"
+        }
         return "\(error)"
     }
 }

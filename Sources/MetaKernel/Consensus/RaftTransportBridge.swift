@@ -173,7 +173,24 @@ final class RaftTransportBridge: @unchecked Sendable {
                 return
             }
             let delivered = node.enqueue { [self] in
-                guard !closing, let callback = acceptCallback, let transport, let stream = makeStream(fd: fd) else {
+                guard !closing, let callback = acceptCallback, let transport else {
+                    closeDescriptor(fd)
+                    return
+                }
+                // A peer must be a member of the configuration this node knows, under the id
+                // and address it claims (a node still joining knows none and accepts its leader).
+                let servers = node.readStatus().servers
+                guard
+                    servers.isEmpty
+                        || servers.contains(where: { $0.id == preamble.id && $0.address == preamble.address })
+                else {
+                    logger.warning(
+                        "refusing Raft connection from \(preamble.address) (id \(preamble.id)): not a member of this node's Raft configuration"
+                    )
+                    closeDescriptor(fd)
+                    return
+                }
+                guard let stream = makeStream(fd: fd) else {
                     closeDescriptor(fd)
                     return
                 }

@@ -100,6 +100,25 @@ struct RaftBridgeTests {
         await member.node.stop()
     }
 
+    @Test("a peer with a valid preamble that is not in the configuration is refused")
+    func strangerRefused() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let member = makeMember(id: 1, directory: dir)
+        try await member.node.start(bootstrapping: true)
+        _ = try await eventually("node 1 to lead") { try await member.node.status().role == .leader ? true : nil }
+        let port = try HostPort(parsing: member.address).port
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port).get()
+        var buffer = ByteBuffer()
+        RaftPreamble(id: 9, address: "127.0.0.1:1").encode(into: &buffer)
+        try await channel.writeAndFlush(buffer)
+        try await channel.closeFuture.get()  // refused: id 9 is not a member
+        #expect(try await propose(.createDatabase(name: "unaffected"), on: member).error == nil)
+        #expect(try await member.node.status().term == 1)
+        await member.node.stop()
+    }
+
     @Test("a stopped node answers RAFT_SHUTDOWN instead of hanging")
     func stoppedNode() async throws {
         let dir = try makeTemporaryDirectory()

@@ -1,0 +1,113 @@
+public import Foundation
+public import MetaKernel
+public import NIOCore
+
+/// The `https` transport: TLS with the system's OpenSSL on every socket of the node, the meta
+/// HTTP API and Raft connections alike, in both directions.
+///
+/// Built from `influxdb-meta.conf` by ``init(config:now:)``:
+/// - `[meta] https-certificate` / `https-private-key`: the node's certificate (or bundle) and key.
+/// - `[meta] https-insecure-certificate`: skip the key file permission check.
+/// - `[meta] https-insecure-tls`: do not verify peers. Otherwise a peer's certificate must chain
+///   to the system CAs **or to a certificate in this node's own bundle** and match the dialled
+///   host name or IP address. Trusting the own bundle is what lets a self-signed cluster verify:
+///   give every node the same certificate (with each node's name in its SANs), or sign each
+///   node's certificate with one CA and append that CA to every bundle.
+/// - `[tls] min-version`, `max-version`, `ciphers`, `advanced-expiration`.
+public struct OpenSSLTransport: Transport {
+    /// The pipeline name of the handler this transport adds.
+    public static let handlerName = "tls"
+
+    /// The shared OpenSSL context.
+    public let context: TLSContext
+
+    /// Wraps an existing context.
+    /// - Parameter context: The context every connection uses.
+    public init(context: TLSContext) {
+        self.context = context
+    }
+
+    /// Builds the transport from the node's configuration.
+    /// - Parameters:
+    ///   - config: The node configuration (`[meta] https-*`, `[tls]`).
+    ///   - now: The time certificate expiry is checked against.
+    /// - Throws: ``TLSError`` naming the key and file, with OpenSSL's reason.
+    public init(config: MetaConfig, now: Date = Date()) throws(TLSError) {
+        self.context = try TLSContext(configuration: Self.contextConfiguration(for: config), now: now)
+    }
+
+    /// A client-only transport without a certificate, for tools such as `influxd-ctl -bind-tls`.
+    /// - Parameters:
+    ///   - verifyPeer: Whether to verify the server (`false` is `-k`).
+    ///   - caFile: A PEM file of extra CAs to trust besides the system's, or `nil`.
+    ///   - tls: `[tls]` versions and ciphers, if any.
+    /// - Throws: ``TLSError`` for an unreadable CA file or bad `[tls]` settings.
+    public static func client(
+        verifyPeer: Bool,
+        caFile: String? = nil,
+        tls: MetaConfig.TLS = MetaConfig.TLS()
+    ) throws(TLSError) -> OpenSSLTransport {
+        let configuration = TLSContext.Configuration(
+            certificatePath: "",
+            trustRoots: TLSContext.TrustRoots(system: true, caFiles: caFile.map { [$0] } ?? []),
+            verifyPeer: verifyPeer,
+            minimumVersion: tls.minVersion,
+            maximumVersion: tls.maxVersion,
+            ciphers: tls.ciphers
+        )
+        return OpenSSLTransport(context: try TLSContext(configuration: configuration))
+    }
+
+    /// The context settings `config` asks for.
+    /// - Parameter config: The node configuration.
+    /// - Returns: The certificate and key paths, trust (system CAs plus the node's own bundle,
+    ///   unless `https-insecure-tls`), versions, ciphers, permission check and expiry warning.
+    public static func contextConfiguration(for config: MetaConfig) -> TLSContext.Configuration {
+        TLSContext.Configuration(
+            certificatePath: config.meta.httpsCertificate,
+            privateKeyPath: config.meta.httpsPrivateKey,
+            trustRoots: TLSContext.TrustRoots(system: true, ownCertificate: true),
+            verifyPeer: !config.meta.httpsInsecureTLS,
+            minimumVersion: config.tls.minVersion,
+            maximumVersion: config.tls.maxVersion,
+            ciphers: config.tls.ciphers,
+            checkKeyPermissions: !config.meta.httpsInsecureCertificate,
+            expirationWarning: config.tls.advancedExpiration.duration
+        )
+    }
+
+    /// Problems that do not stop the node (a certificate expiring soon); log them at start-up.
+    public var warnings: [String] { context.warnings }
+
+    /// Always `https`.
+    public var scheme: String { "https" }
+
+    /// Adds a server-side ``OpenSSLHandler`` at the front of the pipeline.
+    /// - Parameter channel: An accepted channel; must be called on its event loop.
+    public func configureAccepted(_ channel: any Channel) throws {
+        try channel.pipeline.syncOperations.addHandler(
+            OpenSSLHandler.server(context: context),
+            name: Self.handlerName,
+            position: .first
+        )
+    }
+
+    /// Adds a client-side ``OpenSSLHandler`` at the front of the pipeline that verifies the
+    /// server against `serverName` (unless peers are not verified).
+    /// - Parameters:
+    ///   - channel: A connecting channel; must be called on its event loop.
+    ///   - serverName: The host name or IP address dialled.
+    public func configureConnected(_ channel: any Channel, serverName: String) throws {
+        try channel.pipeline.syncOperations.addHandler(
+            OpenSSLHandler.client(context: context, serverName: serverName),
+            name: Self.handlerName,
+            position: .first
+        )
+    }
+
+    /// Makes this transport the catalog's TLS transport, used when `[meta] https-enabled = true`.
+    /// - Parameter catalog: The catalog the app fills at start-up.
+    public static func register(in catalog: inout PluginCatalog) {
+        catalog.tlsTransport = { config in try OpenSSLTransport(config: config) }
+    }
+}

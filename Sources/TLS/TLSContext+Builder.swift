@@ -1,0 +1,314 @@
+import COpenSSL
+import Foundation
+import MetaKernel
+
+#if canImport(Darwin)
+    import Darwin
+#elseif canImport(Glibc)
+    import Glibc
+#endif
+
+extension TLSContext {
+    /// Builds and checks one `SSL_CTX`; frees it if any step fails.
+    struct Builder {
+        let configuration: Configuration
+        let now: Date
+
+        private var names: SettingNames { configuration.settingNames }
+
+        /// The configured context and its warnings.
+        func build() throws(TLSError) -> (context: OpaquePointer, warnings: [String]) {
+            OpenSSLErrorQueue.clear()
+            guard let context = SSL_CTX_new(TLS_method()) else {
+                throw TLSError(
+                    .invalidConfiguration,
+                    "cannot create an OpenSSL context" + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
+                )
+            }
+            var built = false
+            defer { if !built { SSL_CTX_free(context) } }
+
+            // EOF without close_notify ends a connection like close_notify would; renegotiation
+            // is refused (TLS 1.3 has none, and nothing here needs it for 1.2).
+            _ = SSL_CTX_set_options(
+                context,
+                copenssl_SSL_OP_IGNORE_UNEXPECTED_EOF() | copenssl_SSL_OP_NO_RENEGOTIATION()
+            )
+
+            var warnings: [String] = []
+            var ownCertificates: [OpaquePointer] = []
+            defer { ownCertificates.forEach { X509_free($0) } }
+            if !configuration.certificatePath.isEmpty {
+                ownCertificates = try loadCredentials(into: context, warnings: &warnings)
+            }
+            try configureTrust(context, ownCertificates: ownCertificates)
+            try configureVersions(context)
+            try configureCiphers(context)
+            SSL_CTX_set_verify(context, configuration.verifyPeer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nil)
+            built = true
+            return (context, warnings)
+        }
+
+        // MARK: - Certificate and key
+
+        /// Reads, checks and installs the certificate chain and key; returns the chain (owned by
+        /// the caller) for trust configuration.
+        private func loadCredentials(
+            into context: OpaquePointer,
+            warnings: inout [String]
+        ) throws(TLSError) -> [OpaquePointer] {
+            let certificatePath = configuration.certificatePath
+            let certificateFile = try CredentialFile.read(certificatePath, setting: names.certificate)
+            let keyInBundle = configuration.privateKeyPath.isEmpty
+            let keyFile =
+                keyInBundle
+                ? certificateFile
+                : try CredentialFile.read(configuration.privateKeyPath, setting: names.privateKey)
+            let keySetting = keyInBundle ? names.certificate : names.privateKey
+
+            OpenSSLErrorQueue.clear()
+            let certificates = PEM.certificates(in: certificateFile.bytes)
+            let certificateErrors = OpenSSLErrorQueue.drain()
+            guard let leaf = certificates.first else {
+                throw TLSError(
+                    .invalidCertificate,
+                    "\(names.certificate) \(certificatePath): no PEM certificate found"
+                        + OpenSSLErrorQueue.suffix(certificateErrors)
+                )
+            }
+            var handedOver = false
+            defer { if !handedOver { certificates.forEach { X509_free($0) } } }
+
+            OpenSSLErrorQueue.clear()
+            guard let key = PEM.privateKey(in: keyFile.bytes) else {
+                let errors = OpenSSLErrorQueue.drain()
+                let problem: String
+                if PEM.looksEncrypted(keyFile.bytes) {
+                    problem = "the private key is encrypted; store it unencrypted (mode 600)"
+                } else if keyInBundle {
+                    problem = "no PEM private key found in the file, and \(names.privateKey) is empty"
+                } else {
+                    problem = "no PEM private key found"
+                }
+                throw TLSError(
+                    .invalidPrivateKey,
+                    "\(keySetting) \(keyFile.path): \(problem)" + OpenSSLErrorQueue.suffix(errors)
+                )
+            }
+            defer { EVP_PKEY_free(key) }
+
+            // Checked once the file is known to hold the key: a bundle without one is a plain certificate.
+            if configuration.checkKeyPermissions && keyFile.isAccessibleByOthers {
+                throw TLSError(
+                    .insecurePermissions,
+                    "\(keySetting) \(keyFile.path): the private key file is accessible to group or others "
+                        + "(mode \(keyFile.octalPermissions)); run chmod 600 \(keyFile.path), or set "
+                        + "\(names.insecureCertificate) = true to skip this check"
+                )
+            }
+
+            OpenSSLErrorQueue.clear()
+            guard X509_check_private_key(leaf, key) == 1 else {
+                throw TLSError(
+                    .keyMismatch,
+                    "\(keySetting) \(keyFile.path): key does not match certificate \(certificatePath)"
+                        + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
+                )
+            }
+
+            try checkValidity(of: leaf, warnings: &warnings)
+
+            OpenSSLErrorQueue.clear()
+            var installed = SSL_CTX_use_certificate(context, leaf) == 1
+            for intermediate in certificates.dropFirst() where installed {
+                installed = copenssl_SSL_CTX_add1_chain_cert(context, intermediate) == 1
+            }
+            installed = installed && SSL_CTX_use_PrivateKey(context, key) == 1
+            guard installed else {
+                throw TLSError(
+                    .invalidCertificate,
+                    "\(names.certificate) \(certificatePath): OpenSSL refused the certificate or key"
+                        + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
+                )
+            }
+            handedOver = true
+            return certificates
+        }
+
+        /// Fails for an expired certificate; warns for one that expires within the warning window
+        /// or is not valid yet.
+        private func checkValidity(of certificate: OpaquePointer, warnings: inout [String]) throws(TLSError) {
+            let prefix = "\(names.certificate) \(configuration.certificatePath)"
+            let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
+            if let notAfter = Self.epochSeconds(X509_get0_notAfter(certificate)) {
+                let remaining = notAfter - nowSeconds
+                if remaining <= 0 {
+                    throw TLSError(
+                        .certificateExpired,
+                        "\(prefix): certificate expired on \(Self.utcText(notAfter))"
+                    )
+                }
+                let window = configuration.expirationWarning.components.seconds
+                if remaining <= window {
+                    let left = GoDuration(.seconds(remaining))
+                    let windowText = GoDuration(configuration.expirationWarning)
+                    warnings.append(
+                        "\(prefix): certificate expires on \(Self.utcText(notAfter)), in \(left) "
+                            + "(\(names.expirationWarning) is \(windowText)); renew it"
+                    )
+                }
+            }
+            if let notBefore = Self.epochSeconds(X509_get0_notBefore(certificate)), notBefore > nowSeconds {
+                warnings.append("\(prefix): certificate is not valid before \(Self.utcText(notBefore))")
+            }
+        }
+
+        /// An `ASN1_TIME` as seconds since 1970, or `nil` if OpenSSL cannot read it.
+        private static func epochSeconds(_ time: UnsafePointer<ASN1_TIME>?) -> Int64? {
+            guard let time else { return nil }
+            var parts = tm()
+            guard ASN1_TIME_to_tm(time, &parts) == 1 else { return nil }
+            return Int64(timegm(&parts))
+        }
+
+        /// `2026-05-03 10:00:00 UTC`.
+        private static func utcText(_ seconds: Int64) -> String {
+            var time = time_t(seconds)
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
+                + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) UTC"
+        }
+
+        // MARK: - Trust
+
+        private func configureTrust(_ context: OpaquePointer, ownCertificates: [OpaquePointer]) throws(TLSError) {
+            let roots = configuration.trustRoots
+            OpenSSLErrorQueue.clear()
+            if roots.system && SSL_CTX_set_default_verify_paths(context) != 1 {
+                throw TLSError(
+                    .invalidConfiguration,
+                    "cannot load the system CA certificates" + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
+                )
+            }
+            guard let store = SSL_CTX_get_cert_store(context) else { return }
+            for path in roots.caFiles {
+                let file = try CredentialFile.read(path, setting: "CA file")
+                OpenSSLErrorQueue.clear()
+                let certificates = PEM.certificates(in: file.bytes)
+                defer { certificates.forEach { X509_free($0) } }
+                guard !certificates.isEmpty else {
+                    throw TLSError(
+                        .invalidCertificate,
+                        "CA file \(path): no PEM certificate found"
+                            + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
+                    )
+                }
+                try add(certificates, to: store, source: "CA file \(path)")
+            }
+            if roots.ownCertificate && !ownCertificates.isEmpty {
+                try add(ownCertificates, to: store, source: "\(names.certificate) \(configuration.certificatePath)")
+                // A trusted certificate is an anchor even when it is a leaf signed by a CA we do not have.
+                _ = X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(context), UInt(X509_V_FLAG_PARTIAL_CHAIN))
+            }
+        }
+
+        private func add(_ certificates: [OpaquePointer], to store: OpaquePointer, source: String) throws(TLSError) {
+            for certificate in certificates {
+                OpenSSLErrorQueue.clear()
+                guard X509_STORE_add_cert(store, certificate) == 1 else {
+                    throw TLSError(
+                        .invalidCertificate,
+                        "\(source): cannot trust the certificate" + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
+                    )
+                }
+            }
+        }
+
+        // MARK: - Versions and ciphers
+
+        private func configureVersions(_ context: OpaquePointer) throws(TLSError) {
+            if let minimum = configuration.minimumVersion {
+                OpenSSLErrorQueue.clear()
+                guard copenssl_SSL_CTX_set_min_proto_version(context, Self.openSSLVersion(minimum)) == 1 else {
+                    throw TLSError(
+                        .invalidConfiguration,
+                        "\(names.minimumVersion) \"\(minimum.rawValue)\": rejected by \(TLSContext.openSSLVersion)"
+                            + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
+                    )
+                }
+            }
+            if let maximum = configuration.maximumVersion {
+                OpenSSLErrorQueue.clear()
+                guard copenssl_SSL_CTX_set_max_proto_version(context, Self.openSSLVersion(maximum)) == 1 else {
+                    throw TLSError(
+                        .invalidConfiguration,
+                        "\(names.maximumVersion) \"\(maximum.rawValue)\": rejected by \(TLSContext.openSSLVersion)"
+                            + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
+                    )
+                }
+            }
+            if let minimum = configuration.minimumVersion, let maximum = configuration.maximumVersion,
+                minimum > maximum
+            {
+                throw TLSError(
+                    .invalidConfiguration,
+                    "\(names.minimumVersion) \"\(minimum.rawValue)\" is newer than "
+                        + "\(names.maximumVersion) \"\(maximum.rawValue)\""
+                )
+            }
+        }
+
+        private static func openSSLVersion(_ version: ProtocolVersion) -> Int32 {
+            switch version {
+            case .tls1_0: TLS1_VERSION
+            case .tls1_1: TLS1_1_VERSION
+            case .tls1_2: TLS1_2_VERSION
+            case .tls1_3: TLS1_3_VERSION
+            }
+        }
+
+        private func configureCiphers(_ context: OpaquePointer) throws(TLSError) {
+            guard !configuration.ciphers.isEmpty else { return }
+            let selection = try CipherSuites.select(configuration.ciphers, setting: names.ciphers)
+            // Try each suite alone first, so an unavailable one is named in the error.
+            for name in configuration.ciphers {
+                let goName = name.trimmingWhitespace()
+                OpenSSLErrorQueue.clear()
+                let accepted: Bool
+                let openSSLName: String
+                if let legacy = CipherSuites.tls12[goName] {
+                    openSSLName = legacy
+                    accepted = SSL_CTX_set_cipher_list(context, legacy) == 1
+                } else {
+                    openSSLName = goName
+                    accepted = SSL_CTX_set_ciphersuites(context, goName) == 1
+                }
+                guard accepted else {
+                    throw TLSError(
+                        .invalidConfiguration,
+                        "\(names.ciphers): \(goName) (OpenSSL \(openSSLName)) is not available in "
+                            + TLSContext.openSSLVersion + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
+                    )
+                }
+            }
+            OpenSSLErrorQueue.clear()
+            let legacyList =
+                selection.tls12.isEmpty
+                ? String(cString: OSSL_default_cipher_list()) : selection.tls12.joined(separator: ":")
+            let modernList =
+                selection.tls13.isEmpty
+                ? String(cString: OSSL_default_ciphersuites()) : selection.tls13.joined(separator: ":")
+            guard SSL_CTX_set_cipher_list(context, legacyList) == 1,
+                SSL_CTX_set_ciphersuites(context, modernList) == 1
+            else {
+                throw TLSError(
+                    .invalidConfiguration,
+                    "\(names.ciphers): OpenSSL rejected the cipher list"
+                        + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import MetaKernel
+import Testing
+
+@testable import TLS
+
+/// Resolves nothing; the catalog needs some discovery plugin.
+struct NoDiscovery: PeerDiscovery {
+    var source: String { "none" }
+    func resolve(host: String) async throws(DiscoveryError) -> [String] { [host] }
+    func knownPeers() async throws(DiscoveryError) -> [String] { [] }
+}
+
+@Suite("OpenSSLTransport configuration")
+struct OpenSSLTransportTests {
+    let fixtures = CertificateFixtures.shared
+
+    private func catalog() -> PluginCatalog {
+        var catalog = PluginCatalog()
+        catalog.discovery["hosts"] = { _ in NoDiscovery() }
+        OpenSSLTransport.register(in: &catalog)
+        return catalog
+    }
+
+    private func config(key: String = "node.key") -> MetaConfig {
+        var config = MetaConfig()
+        config.meta.httpsEnabled = true
+        config.meta.httpsCertificate = fixtures.path("node.pem")
+        config.meta.httpsPrivateKey = fixtures.path(key)
+        return config
+    }
+
+    @Test("register makes https-enabled nodes use the OpenSSL transport")
+    func registered() throws {
+        let plugins = try catalog().select(for: config())
+        #expect(plugins.transport.scheme == "https")
+        #expect(plugins.transport is OpenSSLTransport)
+
+        var plain = config()
+        plain.meta.httpsEnabled = false
+        #expect(try catalog().select(for: plain).transport.scheme == "http")
+    }
+
+    @Test("certificate problems stop the node with the TLS message")
+    func failure() {
+        let error = #expect(throws: ConfigError.self) { try catalog().select(for: config(key: "other.key")) }
+        #expect(error?.code == .invalidConfiguration)
+        #expect(
+            error?.message
+                == "[meta] https-private-key \(fixtures.path("other.key")): key does not match certificate "
+                + "\(fixtures.path("node.pem")) (error:05800074:x509 certificate routines::key values mismatch)"
+        )
+    }
+
+    @Test("the configuration maps onto the context settings")
+    func mapping() {
+        var config = config()
+        config.meta.httpsPrivateKey = ""
+        config.meta.httpsInsecureTLS = true
+        config.meta.httpsInsecureCertificate = true
+        config.tls.minVersion = .tls1_2
+        config.tls.maxVersion = .tls1_3
+        config.tls.ciphers = ["TLS_AES_128_GCM_SHA256"]
+        config.tls.advancedExpiration = GoDuration(.seconds(3_600))
+        let mapped = OpenSSLTransport.contextConfiguration(for: config)
+        #expect(mapped.certificatePath == fixtures.path("node.pem"))
+        #expect(mapped.privateKeyPath == "")
+        #expect(mapped.verifyPeer == false)
+        #expect(mapped.checkKeyPermissions == false)
+        #expect(mapped.trustRoots == TLSContext.TrustRoots(system: true, ownCertificate: true))
+        #expect(mapped.minimumVersion == .tls1_2)
+        #expect(mapped.maximumVersion == .tls1_3)
+        #expect(mapped.ciphers == ["TLS_AES_128_GCM_SHA256"])
+        #expect(mapped.expirationWarning == .seconds(3_600))
+
+        let strict = OpenSSLTransport.contextConfiguration(for: self.config())
+        #expect(strict.verifyPeer)
+        #expect(strict.checkKeyPermissions)
+    }
+
+    @Test("expiry warnings reach the caller")
+    func warnings() throws {
+        var config = MetaConfig()
+        config.meta.httpsCertificate = fixtures.path("soon.pem")
+        config.meta.httpsPrivateKey = fixtures.path("soon.key")
+        let transport = try OpenSSLTransport(config: config)
+        #expect(transport.warnings.count == 1)
+    }
+}
