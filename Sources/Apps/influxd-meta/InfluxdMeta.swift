@@ -28,7 +28,7 @@ struct ConfigOption: ParsableArguments {
     /// Loads the configuration, printing warnings; exits 1 with the message on an error.
     func load() throws -> LoadedConfig {
         do {
-            let loaded = try ConfigLoader.load(explicit: path, environment: ProcessInfo.processInfo.environment)
+            let loaded = try ConfigLoader.load(explicit: path, environment: try RawEnvironment.load())
             for warning in loaded.warnings { Diagnostics.warn(warning) }
             return loaded
         } catch {

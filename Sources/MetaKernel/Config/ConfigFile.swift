@@ -18,14 +18,25 @@ enum ConfigFile {
     /// Reads `path` as UTF-8 text.
     /// - Throws: ``ConfigError`` `open <path>: <errno text>`, `read <path>: <errno text>`, or a size or encoding
     ///   problem.
-    static func contents(of path: String) throws(ConfigError) -> String {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    static func contents(of rawPath: String) throws(ConfigError) -> String {
+        let path = ConfigText.displayPath(rawPath)
+        // O_NONBLOCK: opening a FIFO nobody writes to must not hang start-up (found by the fuzzer).
+        let descriptor = open(rawPath, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             let code = errno
             let message = "open \(path): \(errorText(code))"
             throw code == ENOENT ? .fileNotFound(message) : .unreadableFile(message)
         }
         defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw .unreadableFile("stat \(path): \(errorText(errno))")
+        }
+        let kind = info.st_mode & S_IFMT
+        if kind == S_IFDIR { throw .unreadableFile("read \(path): is a directory") }
+        guard kind == S_IFREG || kind == S_IFCHR else {
+            throw .unreadableFile("read \(path): not a regular file; give -config the path of a TOML file")
+        }
 
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 << 10)

@@ -16,6 +16,9 @@ enum ConfigFileReader {
             let line = text.utf8[..<nul].count(where: { $0 == UInt8(ascii: "\n") }) + 1
             throw .syntax("\(file) line \(line): the file contains a NUL byte")
         }
+        if let problem = TOMLPreflight.problem(in: text) {
+            throw .syntax("\(file) line \(problem.line), column \(problem.column): \(problem.message)")
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -37,15 +40,17 @@ enum ConfigFileReader {
                     if let key = ConfigKey.bySection[section]?[keyName] {
                         try apply(key, value, file: file, to: &assembly)
                     } else {
-                        assembly.warnings.append("\(file): unknown key \(header) \(keyName) (ignored)")
+                        assembly.warnings.append(
+                            "\(file): unknown key \(header) \(ConfigText.keyName(keyName)) (ignored)"
+                        )
                     }
                 }
             } else if let key = ConfigKey.bySection[.top]?[name] {
                 try apply(key, node, file: file, to: &assembly)
             } else if node.type == .table {
-                assembly.warnings.append("\(file): unknown section [\(name)] (ignored)")
+                assembly.warnings.append("\(file): unknown section [\(ConfigText.keyName(name))] (ignored)")
             } else {
-                assembly.warnings.append("\(file): unknown key \(name) (ignored)")
+                assembly.warnings.append("\(file): unknown key \(ConfigText.keyName(name)) (ignored)")
             }
         }
     }

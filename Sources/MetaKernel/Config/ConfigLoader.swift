@@ -34,13 +34,15 @@ public enum ConfigLoader {
     ) throws(ConfigError) -> String? {
         if let explicit, !explicit.isEmpty {
             guard fileExists(explicit) else {
-                throw .fileNotFound("open \(explicit): no such file or directory")
+                throw .fileNotFound("open \(ConfigText.displayPath(explicit)): no such file or directory")
             }
             return explicit
         }
         if let fromEnvironment = environment[pathVariable], !fromEnvironment.isEmpty {
             guard fileExists(fromEnvironment) else {
-                throw .fileNotFound("environment \(pathVariable): open \(fromEnvironment): no such file or directory")
+                throw .fileNotFound(
+                    "environment \(pathVariable): open \(ConfigText.displayPath(fromEnvironment)): no such file or directory"
+                )
             }
             return fromEnvironment
         }

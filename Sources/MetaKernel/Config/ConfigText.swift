@@ -23,6 +23,23 @@ enum ConfigText {
         return result + "\""
     }
 
+    /// A key as TOML writes it: bare when it can be, quoted (with escapes) otherwise, so a
+    /// message about it stays on one line.
+    static func keyName(_ name: String) -> String {
+        let bare =
+            !name.isEmpty
+            && name.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                    || $0 == "_"
+            }
+        return bare ? name : quoted(name)
+    }
+
+    /// A path for a one-line message: as is, or quoted when it holds control characters.
+    static func displayPath(_ path: String) -> String {
+        path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } ? quoted(path) : path
+    }
+
     /// Items joined as `a, b or c` (or `a or b`, or `a`).
     static func alternatives(_ items: [String]) -> String {
         guard let last = items.last else { return "" }

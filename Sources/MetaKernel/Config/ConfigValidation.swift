@@ -21,6 +21,17 @@ extension MetaConfig {
         }
     }
 
+    /// Empty (meaning `localhost`), a DNS name (letters, digits, `-`, `_`, `.`), or an IP address.
+    static func isHostName(_ name: String) -> Bool {
+        if name.isEmpty { return true }
+        guard name.utf8.count <= 253 else { return false }
+        let allowed = name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                || $0 == "_" || $0 == "." || $0 == ":"
+        }
+        return allowed && !name.hasPrefix("-") && !name.hasPrefix(".")
+    }
+
     /// Every problem, in a fixed order: per-key constraints first, then the rules between keys.
     func problems() -> [ConfigProblem] {
         var found: [ConfigProblem] = []
@@ -39,6 +50,12 @@ extension MetaConfig {
         let secretAdvice = "(set the same secret on every meta and data node)"
 
         require(!meta.dir.isEmpty, "[meta] dir must be specified", \MetaConfig.meta.dir)
+        require(
+            Self.isHostName(hostname),
+            "hostname: invalid host name \(ConfigText.quoted(hostname)) (use the name the other nodes resolve, such as"
+                + " \"enterprise-meta-01\", or an IP address)",
+            \MetaConfig.hostname
+        )
         require(
             meta.electionTimeout.duration >= meta.heartbeatTimeout.duration,
             "[meta] election-timeout (\(meta.electionTimeout)) must not be shorter than heartbeat-timeout"

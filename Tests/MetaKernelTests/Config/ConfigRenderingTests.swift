@@ -22,7 +22,7 @@ struct ConfigRenderingTests {
     @Test("awkward strings and durations survive the round trip")
     func awkwardValues() throws {
         var config = MetaConfig()
-        config.hostname = "quote\" back\\slash\ttab\nnewline \u{1}\u{7F} ünïcödé 🚀"
+        config.enterprise.licenseKey = "quote\" back\\slash\ttab\nnewline \u{1}\u{7F} ünïcödé 🚀"
         config.meta.sharedSecret = "'single' \"\"\" '''"
         config.meta.leaderLeaseTimeout = GoDuration(.microseconds(300))
         config.meta.commitTimeout = GoDuration(.nanoseconds(1_500_001))
@@ -33,7 +33,7 @@ struct ConfigRenderingTests {
         let text = config.renderTOML()
         #expect(text.contains(#"leader-lease-timeout = "300µs""#))
         #expect(text.contains(#"consensus-timeout = "1h30m0.5s""#))
-        #expect(text.contains(#"hostname = "quote\" back\\slash\ttab\nnewline \u0001\u007F ünïcödé 🚀""#))
+        #expect(text.contains(#"license-key = "quote\" back\\slash\ttab\nnewline \u0001\u007F ünïcödé 🚀""#))
         #expect(try ConfigFixtures.parse(text).config == config)
     }
 
