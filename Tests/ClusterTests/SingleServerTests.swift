@@ -124,6 +124,23 @@ struct SingleServerTests {
         await node.stop()
     }
 
+    @Test("a forged POST /reset is refused and wipes nothing")
+    func forgedReset() async throws {
+        let node = try MetaProcess(root: try makeTemporaryDirectory())
+        try node.start(["-single-server"])
+        try await waitForLeader(node)
+        _ = try await createDatabase("precious", on: node)
+        let status = try await client.get(node.httpAddress, "/status").decode(ClusterStatus.self)
+        let forged = #"{"id":\#(status.id ?? 0),"clusterID":\#(status.clusterID ?? 0)}"#
+        let reply = try await client.post(node.httpAddress, "/reset", json: Array(forged.utf8))
+        #expect(reply.status == 409)
+        #expect(reply.errorMessage?.contains("no member of cluster") == true)
+        let data = try await client.get(node.httpAddress, "/").decode(MetaData.self)
+        #expect(data.database(named: "precious") != nil)
+        #expect(FileManager.default.fileExists(atPath: "\(node.root)/meta/node.json"))
+        await node.stop()
+    }
+
     @Test("the long poll answers once the index passes the one asked for")
     func longPoll() async throws {
         let node = try MetaProcess(root: try makeTemporaryDirectory())

@@ -115,9 +115,32 @@ extension MetaNode {
                     "refusing to reset: this node is \(identity.id) in cluster \(identity.clusterID), not \(request.id) in \(request.clusterID)"
                 )
             }
+            guard await confirmRemoved(identity) else {
+                throw MetaNodeError(
+                    .conflict,
+                    "refusing to reset: no member of cluster \(identity.clusterID) confirms that node \(identity.id) was removed; remove it with influxd-ctl remove-meta first"
+                )
+            }
             await stopAndForgetRaft()
             logger.info("left the cluster; waiting to be added again with influxd-ctl add-meta \(httpAddress)")
         }
+    }
+
+    /// Whether another member of this node's cluster no longer lists it. A reset wipes the
+    /// node's state, so it is only done when the cluster itself confirms the removal: anyone
+    /// can send `POST /reset`, but only a removal committed through Raft makes a member say so.
+    private func confirmRemoved(_ identity: NodeIdentity) async -> Bool {
+        let client = MetaClient(
+            configuration: .init(transport: plugins.transport, timeout: .seconds(2), discovery: plugins.discovery)
+        )
+        for peer in store.current.metaNodes where peer.id != identity.id {
+            guard let status = try? await client.get(peer.httpAddress, "/status").decode(ClusterStatus.self),
+                status.clusterID == identity.clusterID,
+                let cluster = try? await client.get(peer.httpAddress, "/show-cluster").decode(ShowCluster.self)
+            else { continue }
+            if !cluster.meta.contains(where: { $0.id == identity.id }) { return true }
+        }
+        return false
     }
 
     /// Stops Raft and deletes this node's cluster state.

@@ -49,12 +49,13 @@ extension MetaData {
                 return ApplyOutcome(index: index, error: problem)
             }
             if database(named: name) == nil {
-                let position = databases.firstIndex { $0.name > name } ?? databases.endIndex
+                let position =
+                    databases.firstIndex { name.utf8.lexicographicallyPrecedes($0.name.utf8) } ?? databases.endIndex
                 databases.insert(DatabaseInfo(name: name), at: position)
             }
             return ApplyOutcome(index: index)
         case .dropDatabase(let name):
-            databases.removeAll { $0.name == name }
+            databases.removeAll { $0.name.utf8.elementsEqual(name.utf8) }
             return ApplyOutcome(index: index)
         }
     }

@@ -40,8 +40,9 @@ public struct MetaData: Sendable, Codable, Equatable {
         metaNodes.first { $0.id == id }
     }
 
-    /// The database with the given name, if any.
+    /// The database with the given name, if any. Names are compared byte for byte, as
+    /// InfluxDB does (Swift's `==` would treat canonically equivalent spellings as equal).
     public func database(named name: String) -> DatabaseInfo? {
-        databases.first { $0.name == name }
+        databases.first { $0.name.utf8.elementsEqual(name.utf8) }
     }
 }

@@ -19,6 +19,16 @@ struct MetaDataApplyTests {
         #expect(data.index == 7)
     }
 
+    @Test("names are compared byte for byte, not by Unicode equivalence")
+    func byteNames() {
+        var data = MetaData()
+        _ = data.apply(.createDatabase(name: "\u{212B}"), term: 1, index: 1)  // ANGSTROM SIGN
+        _ = data.apply(.createDatabase(name: "\u{00C5}"), term: 1, index: 2)  // LATIN CAPITAL A WITH RING
+        #expect(data.databases.count == 2)
+        _ = data.apply(.dropDatabase(name: "\u{00C5}"), term: 1, index: 3)
+        #expect(data.databases.map { Array($0.name.unicodeScalars) } == [["\u{212B}"]])
+    }
+
     @Test("an invalid database name is refused but still advances the index")
     func invalidName() {
         var data = MetaData()
