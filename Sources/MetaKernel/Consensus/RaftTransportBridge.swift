@@ -180,13 +180,12 @@ final class RaftTransportBridge: @unchecked Sendable {
                 // A peer must be a member of the configuration this node knows, under the id
                 // and address it claims (a node still joining knows none and accepts its leader).
                 let servers = node.readStatus().servers
-                guard
-                    servers.isEmpty
-                        || servers.contains(where: { $0.id == preamble.id && $0.address == preamble.address })
-                else {
-                    logger.warning(
-                        "refusing Raft connection from \(preamble.address) (id \(preamble.id)): not a member of this node's Raft configuration"
-                    )
+                let member =
+                    servers.isEmpty || servers.contains { $0.id == preamble.id && $0.address == preamble.address }
+                let impostor = preamble.id == localID || preamble.address == localAddress
+                guard member && !impostor else {
+                    let why = impostor ? "it claims to be this node" : "not a member of this node's Raft configuration"
+                    logger.warning("refusing Raft connection from \(preamble.address) (id \(preamble.id)): \(why)")
                     closeDescriptor(fd)
                     return
                 }
