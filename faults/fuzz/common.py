@@ -157,6 +157,20 @@ def binary(name: str, wait: float = 120.0) -> str:
     return str(path)
 
 
+def spawn_retrying(args: list[str], wait: float = 120.0, **kwargs: Any) -> subprocess.Popen:
+    """Popen, retried while the binary is being rebuilt (missing, or "Text file busy")."""
+    import errno
+
+    deadline = Deadline(wait)
+    while True:
+        try:
+            return subprocess.Popen(args, **kwargs)
+        except OSError as e:
+            if e.errno not in (errno.ETXTBSY, errno.ENOENT, errno.EACCES, errno.ENOEXEC) or deadline.expired():
+                raise
+            time.sleep(0.25)
+
+
 def hexdump(data: bytes, limit: int = 256) -> str:
     shown = data[:limit].hex()
     return shown + (f"... ({len(data)} bytes)" if len(data) > limit else f" ({len(data)} bytes)")
@@ -245,7 +259,8 @@ leader-lease-timeout = "250ms"
 class Node:
     """A single-server influxd-meta node in `root` (config, log, meta dir)."""
 
-    def __init__(self, root: Path, nofile: int | None = None):
+    def __init__(self, root: Path, nofile: int | None = None, single_server: bool = True):
+        self.single_server = single_server
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.nofile = nofile
@@ -264,7 +279,7 @@ class Node:
 
     @property
     def command(self) -> list[str]:
-        return [binary("influxd-meta"), "-config", str(self.config_path), "-single-server"]
+        return [binary("influxd-meta"), "-config", str(self.config_path)] + (["-single-server"] if self.single_server else [])
 
     def start(self, timeout: float = 40.0) -> None:
         last = ""
@@ -288,8 +303,13 @@ class Node:
                     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
                     resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
 
-            self.proc = subprocess.Popen(
+            env = dict(os.environ)
+            # a crash report with the crashed thread only: quicker, and enough for a signature
+            env.setdefault("SWIFT_BACKTRACE", "enable=yes,interactive=no,threads=crashed,registers=crashed,"
+                                              "images=mentioned,symbolicate=fast")
+            self.proc = spawn_retrying(
                 self.command,
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=self._log,
                 stderr=subprocess.STDOUT,
@@ -297,14 +317,21 @@ class Node:
                 start_new_session=True,
                 preexec_fn=preexec,
             )
-            if wait_until(lambda: self.proc.poll() is not None or self.leader(), timeout, 0.05) and self.alive():
-                if self.leader():
+            ready = self.leader if self.single_server else self.answers
+            if wait_until(lambda: self.proc.poll() is not None or ready(), timeout, 0.05) and self.alive():
+                if ready():
                     return
             last = f"{describe_exit(self.proc.poll())}; log tail:\n{self.log_tail()}"
             self.kill()
             if "in use" not in last.lower() and "bind" not in last.lower():
                 break
         raise NodeStartError(f"node did not start: {last}")
+
+    def answers(self) -> bool:
+        try:
+            return http_request(self.http_port, "GET", "/ping", timeout=2).status == 200
+        except Exception:  # noqa: BLE001
+            return False
 
     def leader(self) -> str:
         try:
@@ -448,6 +475,7 @@ class Health:
     """
 
     def __init__(self, node: Node, report: FuzzReport, write_timeout: float = 10.0):
+        self.write_port: int | None = None  # where writes go (a follower redirects to the leader)
         self.node = node
         self.report = report
         self.write_timeout = write_timeout
@@ -480,14 +508,23 @@ class Health:
     def acknowledged(self, index: int) -> None:
         self.acked_index = max(self.acked_index, index)
 
-    def compare(self) -> list[str]:
-        """Problems between the model and the node's state; adopts the node's state afterwards."""
+    def compare(self, settle: float = 0.0) -> list[str]:
+        """Problems between the model and the node's state; adopts the node's state afterwards.
+
+        `settle`: seconds to keep re-reading while the node may still be applying replicated writes.
+        """
         problems: list[str] = []
         self.last_diff = None
-        try:
-            index, names, meta_nodes = self.fetch_all()
-        except Exception as e:  # noqa: BLE001
-            return [f"GET / failed: {e!r}"]
+        deadline = Deadline(settle)
+        while True:
+            try:
+                index, names, meta_nodes = self.fetch_all()
+            except Exception as e:  # noqa: BLE001
+                return [f"GET / failed: {e!r}"]
+            if deadline.expired() or (set(names) == self.databases and index == max(self.index, self.acked_index)
+                                      and meta_nodes == self.meta_nodes):
+                break
+            time.sleep(0.05)
         if len(names) != len(set(names)):
             problems.append(f"database list has duplicates: {names!r}")
         actual = set(names)
@@ -529,13 +566,19 @@ class Health:
         deadline = Deadline(self.write_timeout)
         last = ""
         body = json.dumps(command).encode()
+        port = self.write_port or self.node.http_port
         while True:
             try:
-                r = http_request(self.node.http_port, "POST", "/execute", body, {"Content-Type": "application/json"}, timeout=max(1.0, deadline.remaining()))
+                r = http_request(port, "POST", "/execute", body, {"Content-Type": "application/json"}, timeout=max(1.0, deadline.remaining()))
                 if r.status == 200:
                     self.acknowledged(int(r.json()["index"]))
                     return None
                 last = f"{r.status} {r.body[:200]!r}"
+                loc = r.headers.get("location", "")
+                m = __import__("re").match(r"https?://127\.0\.0\.1:(\d+)/", loc)
+                if r.status == 307 and m and int(m.group(1)) != port:
+                    port = int(m.group(1))  # the leader, on loopback
+                    continue
                 if r.status not in (307, 503, 504):
                     return f"legitimate write {command} answered {last}"
             except Exception as e:  # noqa: BLE001

@@ -23,7 +23,7 @@ enum TOMLPreflight {
                     var j = i + 1
                     if j < line.count, line[j] == "[" { j += 1 }
                     while j < line.count, line[j] == " " || line[j] == "\t" { j += 1 }
-                    if j == line.count || line[j] == "#" || line[j] == "\r" {
+                    if j == line.count || !isKeyStart(line[j]) {
                         return (number, j + 1, "Error while parsing table header: expected a table name after \"[\"")
                     }
                     continue  // a header line holds no value brackets
@@ -78,6 +78,12 @@ enum TOMLPreflight {
             }
         }
         return nil
+    }
+
+    /// A character a key can start with: bare-key characters and quotes.
+    private static func isKeyStart(_ c: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "-" || c == "_"
+            || c == "\"" || c == "'"
     }
 
     static let nulMessage = "strings must not contain a NUL character (\\u0000)"
