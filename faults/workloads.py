@@ -8,6 +8,15 @@ import threading
 from .client import Client, History, now
 
 
+def record_write(client: Client, history: History, f: str, key: str | None, value, command: dict) -> None:
+    """Executes a write and records it (end is None when the outcome is unknown)."""
+    start = now()
+    ok, index, node, error = client.execute(command)
+    history.add({"process": client.process, "f": f, "key": key, "value": value, "start": start,
+                 "end": now() if ok is not None else None, "ok": ok, "result": None, "index": index,
+                 "node": node, "error": error})
+
+
 class SetWorkload:
     """Each client creates uniquely named databases; reads list them (linearizable reads)."""
 
@@ -22,11 +31,7 @@ class SetWorkload:
             with self.lock:
                 n = next(self.counter)
             value = f"{self.prefix}{client.process}-{n}"
-            start = now()
-            ok, index, node, error = client.execute({"type": "create-database", "name": value})
-            history.add({"process": client.process, "f": "add", "key": None, "value": value, "start": start,
-                         "end": now() if ok is not None else None, "ok": ok, "result": None, "index": index,
-                         "node": node, "error": error})
+            record_write(client, history, "add", None, value, {"type": "create-database", "name": value})
         else:
             start = now()
             data, node = client.read()
@@ -49,11 +54,7 @@ class RegisterWorkload:
         if client.rng.random() < 0.5:
             value = client.rng.choice([0, 1])
             command = {"type": "create-database" if value else "drop-database", "name": f"r-{key}"}
-            start = now()
-            ok, index, node, error = client.execute(command)
-            history.add({"process": client.process, "f": "write", "key": key, "value": value, "start": start,
-                         "end": now() if ok is not None else None, "ok": ok, "result": None, "index": index,
-                         "node": node, "error": error})
+            record_write(client, history, "write", key, value, command)
         else:
             start = now()
             data, node = client.read()

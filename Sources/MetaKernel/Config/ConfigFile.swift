@@ -28,13 +28,10 @@ enum ConfigFile {
             throw code == ENOENT ? .fileNotFound(message) : .unreadableFile(message)
         }
         defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            throw .unreadableFile("stat \(path): \(errorText(errno))")
-        }
-        let kind = info.st_mode & S_IFMT
-        if kind == S_IFDIR { throw .unreadableFile("read \(path): is a directory") }
-        guard kind == S_IFREG || kind == S_IFCHR else {
+        let resolved = URL(fileURLWithPath: rawPath).resolvingSymlinksInPath().path
+        let kind = (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type] as? FileAttributeType
+        if kind == .typeDirectory { throw .unreadableFile("read \(path): is a directory") }
+        guard kind == .typeRegular || kind == .typeCharacterSpecial else {
             throw .unreadableFile("read \(path): not a regular file; give -config the path of a TOML file")
         }
 

@@ -24,6 +24,11 @@ public enum MetaServer {
     ) async throws {
         let plugins = try catalog.select(for: config)
         for notice in plugins.notices { logger.warning("\(notice)") }
+        if config.hostname.isEmpty {
+            logger.warning(
+                "hostname is not set: this node advertises localhost, which other meta nodes cannot reach; set hostname in the config before joining other nodes"
+            )
+        }
         let node = try MetaNode(
             configuration: MetaNode.Configuration(config: config, singleServer: singleServer),
             plugins: plugins,

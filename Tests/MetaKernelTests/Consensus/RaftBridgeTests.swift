@@ -81,17 +81,22 @@ struct RaftBridgeTests {
         await first.node.stop()
     }
 
+    /// A one-node cluster that leads, and a raw TCP connection to its Raft port.
+    func leaderAndRawConnection(in dir: String) async throws -> (Member, any Channel) {
+        let member = makeMember(id: 1, directory: dir)
+        try await member.node.start(bootstrapping: true)
+        _ = try await eventually("node 1 to lead") { try await member.node.status().role == .leader ? true : nil }
+        let port = try HostPort(parsing: member.address).port
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port).get()
+        return (member, channel)
+    }
+
     @Test("a peer that sends garbage is dropped and the node keeps serving")
     func garbagePreamble() async throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let member = makeMember(id: 1, directory: dir)
-        try await member.node.start(bootstrapping: true)
-        _ = try await eventually("node 1 to lead") { try await member.node.status().role == .leader ? true : nil }
-
-        let port = try HostPort(parsing: member.address).port
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port).get()
+        let (member, channel) = try await leaderAndRawConnection(in: dir)
         try await channel.writeAndFlush(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
         try await channel.closeFuture.get()  // the node hangs up on it
 
@@ -104,12 +109,7 @@ struct RaftBridgeTests {
     func strangerRefused() async throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let member = makeMember(id: 1, directory: dir)
-        try await member.node.start(bootstrapping: true)
-        _ = try await eventually("node 1 to lead") { try await member.node.status().role == .leader ? true : nil }
-        let port = try HostPort(parsing: member.address).port
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port).get()
+        let (member, channel) = try await leaderAndRawConnection(in: dir)
         var buffer = ByteBuffer()
         RaftPreamble(id: 9, address: "127.0.0.1:1").encode(into: &buffer)
         try await channel.writeAndFlush(buffer)
