@@ -596,7 +596,7 @@ class Health:
         except Exception as e:  # noqa: BLE001
             return f"/ping failed: {e!r}"
 
-    def check(self, write: bool = True) -> list[str]:
+    def check(self, write: bool = True, settle: float = 0.0) -> list[str]:
         """The per-batch checks: alive, /ping, a legitimate write, RSS bound, data untouched."""
         problems: list[str] = []
         if not self.node.alive():
@@ -614,7 +614,7 @@ class Health:
         self.report.observe_rss(rss)
         if rss is not None and rss > RSS_LIMIT_KB:
             problems.append(f"RSS {rss // 1024} MB exceeds {RSS_LIMIT_KB // 1024} MB")
-        problems.extend(self.compare())
+        problems.extend(self.compare(settle))
         if not self.node.alive():
             problems.append(f"node {self.node.exit_description()}")
         return problems

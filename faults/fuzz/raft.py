@@ -30,6 +30,8 @@ from .common import (
     FuzzReport,
     Health,
     Node,
+    NodeStartError,
+    wait_until,
     case_rng_seed,
     hexdump,
     http_request,
@@ -86,20 +88,66 @@ class CaseResult:
     problems: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
     node: Node | None = None  # a case that used a node of its own
+    cluster: "Cluster | None" = None
 
     def fail(self, text: str, sig: str) -> None:
         self.problems.append((sig, text))
 
 
+class Cluster:
+    """Two meta nodes on loopback: A (the target, bootstrapped with -single-server) and B, joined to it.
+
+    The node only accepts Raft connections from the other members of its configuration, under the
+    id and address they advertise (GET /show-cluster publishes both); the fuzzer impersonates B.
+    """
+
+    def __init__(self, root: Path):
+        self.a = Node(root / "a")
+        self.b = Node(root / "b", single_server=False)
+        self.peer_id = 2
+
+    def start(self) -> None:
+        self.a.start()
+        self.b.start()
+        body = json.dumps({"addr": f"127.0.0.1:{self.b.http_port}"}).encode()
+        r = http_request(self.a.http_port, "POST", "/join", body, {"Content-Type": "application/json"}, timeout=30)
+        if r.status != 200:
+            raise NodeStartError(f"join of the second node failed: {r.status} {r.body[:200]!r}")
+        self.peer_id = int(r.json().get("id", 2))
+
+        def joined() -> bool:
+            st = http_request(self.a.http_port, "GET", "/status", timeout=2).json()
+            sb = http_request(self.b.http_port, "GET", "/status", timeout=2).json()
+            return len(st.get("peers") or []) == 2 and bool(st.get("leader")) and sb.get("leader") == st.get("leader")
+
+        if not wait_until(joined, 20, 0.05):
+            raise NodeStartError("the two-node cluster did not settle within 20 s")
+
+    def stop(self) -> int | None:
+        code = self.a.stop()
+        self.b.stop()
+        return code
+
+    def kill(self) -> None:
+        self.a.kill()
+        self.b.kill()
+
+
 class Ctx:
-    def __init__(self, node: Node, health: Health, report: FuzzReport):
+    def __init__(self, node: Node, health: Health, report: FuzzReport, peer: Node | None = None, peer_id: int = 2):
         self.node = node
+        self.peer = peer
+        self.peer_id = peer_id
         self.health = health
         self.health.write_timeout = 4.0
         self.report = report
         self.term = 1
         self.index = 1
         self.refresh()
+
+    @property
+    def peer_address(self) -> bytes:
+        return f"127.0.0.1:{self.peer.raft_port}".encode() if self.peer else self.address
 
     def refresh(self) -> None:
         try:
@@ -312,7 +360,7 @@ def case_slow_preamble(ctx: Ctx, rng: random.Random) -> CaseResult:
 def sender_preamble(ctx: Ctx, rng: random.Random) -> tuple[int, bytes]:
     """Mostly impersonate member 1 (the node only accepts members of its configuration); sometimes a stranger."""
     if rng.random() < 0.7:
-        return 1, member(ctx)
+        return ctx.peer_id, member(ctx)
     sender = rng.choice([1, 2, 3, 1000, U64])
     return sender, preamble(sender, rng.choice([ctx.address, b"127.0.0.1:1", b"peer:8089"]))
 
@@ -449,15 +497,22 @@ def case_preamble_timeout(ctx: Ctx, rng: random.Random) -> CaseResult:
 
 
 def leader_ok(ctx: Ctx) -> bool:
+    """A has a leader, and it is A (or the real B)."""
     try:
         st = http_request(ctx.node.http_port, "GET", "/status", timeout=2).json()
-        return st.get("leader") == ctx.address.decode()
+        return st.get("leader") in (ctx.address.decode(), ctx.peer_address.decode())
     except Exception:  # noqa: BLE001
         return False
 
 
 def crashed(ctx: Ctx, res: CaseResult) -> bool:
     """If the node is dying (the Swift backtracer may take seconds), waits for it and reports the crash."""
+    if ctx.peer is not None and not ctx.peer.alive():
+        ctx.peer.wait_exit(15)
+        sig = ctx.peer.crash_signature()
+        res.fail(f"the peer node B {sig} after {res.description} was sent to A; input (hex) {res.data.hex()[:1200]}",
+                 f"peer-died:{sig}")
+        return True
     if ctx.node.alive() and not ctx.node.wait_exit(0):
         return False
     ctx.node.wait_exit(15)
@@ -501,7 +556,7 @@ def after_case(ctx: Ctx, res: CaseResult, write: bool = True) -> None:
             res.fail(f"{p} after {res.description}; input (hex) {res.data.hex()[:1200]}",
                      "write-fails-after-input")
             return
-    for p in ctx.health.compare():
+    for p in ctx.health.compare(settle=1.5 if ctx.peer else 0.0):
         sig = "data-changed" if p.startswith("database") else "index-changed" if p.startswith("index") else "state-check"
         res.fail(f"{p} after {res.description}; input (hex) {res.data.hex()[:1200]}", sig)
     crashed(ctx, res)
@@ -521,22 +576,23 @@ def forged(name: str, build: Callable[[Ctx], bytes]) -> Callable[[Ctx, random.Ra
     """A fixed, hand-built libraft message (shapes random generation found), sent to a fresh node of its own so
     that the outcome does not depend on earlier cases; the case's checks run against that node."""
     def case(ctx: Ctx, rng: random.Random) -> CaseResult:
-        sub = Node(ctx.node.root.parent / f"forged-{abs(hash(name)) % 10**6}-{rng.randrange(10**6)}")
+        sub = Cluster(ctx.node.root.parent / f"forged-{rng.randrange(10**6)}")
         res = CaseResult("libraft-message", name, b"")
+        res.cluster = sub
+        res.node = sub.a
         sub.start()
-        res.node = sub
-        sub_ctx = Ctx(sub, Health(sub, ctx.report), ctx.report)
+        sub_ctx = Ctx(sub.a, Health(sub.a, ctx.report), ctx.report, sub.b, sub.peer_id)
         sub_ctx.health.sync()
         res.data = build(sub_ctx)
-        send_and_read(sub.raft_port, res.data, 0.3)
+        send_and_read(sub.a.raft_port, res.data, 0.3)
         after_case(sub_ctx, res)
         return res
     return case
 
 
 def member(ctx: Ctx) -> bytes:
-    """A preamble impersonating member 1 under the Raft address it advertises (GET /show-cluster publishes both)."""
-    return preamble(1, ctx.address)
+    """A preamble impersonating the other member (B) under the id and Raft address it advertises."""
+    return preamble(ctx.peer_id, ctx.peer_address) if ctx.peer else preamble(1, ctx.address)
 
 
 def _ae_header(term: int, prev_index: int, prev_term: int, commit: int, entries: list[tuple[int, int, int]]) -> bytes:
@@ -580,8 +636,23 @@ FORGED = [
      lambda c: member(c) + frame(AE, _ae_header(c.term, 0, 0, 0, []))),
     ("message type 0", lambda c: member(c) + frame(0, le64(0) * 4)),
     ("RequestVote with term 2^64-1", lambda c: member(c) + frame(RV, le64(U64) + le64(2) + le64(c.index + 10) + le64(U64) + le64(1))),
-    ("AppendEntries from a stranger (id 2, 127.0.0.1:1) carrying the leader's term",
-     lambda c: preamble(2, b"127.0.0.1:1") + frame(AE, _ae_header(c.term, 0, 0, 0, []))),
+]
+
+
+def must_refuse(name: str, build: Callable[[Ctx], bytes]) -> Callable[[Ctx, random.Random], CaseResult]:
+    """A valid-looking preamble the node must hang up on (a stranger, or an impostor claiming to be the node)."""
+    def case(ctx: Ctx, rng: random.Random) -> CaseResult:
+        data = build(ctx)
+        return refused(ctx, CaseResult("impostor", name, data), data, name)
+    return case
+
+
+IMPOSTORS = [
+    ("a stranger (id 7) sending AppendEntries with the leader's term",
+     lambda c: preamble(7, b"127.0.0.1:1") + frame(AE, _ae_header(c.term, 0, 0, 0, []))),
+    ("B's id with another address", lambda c: preamble(c.peer_id, b"127.0.0.1:1") + frame(AE, _ae_header(c.term, 0, 0, 0, []))),
+    ("an impostor claiming to be the node itself (its id and address)",
+     lambda c: preamble(1, c.address) + frame(AE, _ae_header(c.term, 0, 0, 0, []))),
 ]
 
 FIXED: list[tuple[str, Callable[[Ctx, random.Random], CaseResult]]] = [
@@ -598,7 +669,7 @@ FIXED: list[tuple[str, Callable[[Ctx, random.Random], CaseResult]]] = [
     ("truncated-frame", case_truncated_frame),
     ("many-connections", case_many_connections),
     ("hold-silent", case_hold_silent),
-] + [(name, forged(name, build)) for name, build in FORGED]
+] + [(name, must_refuse(name, build)) for name, build in IMPOSTORS] + [(name, forged(name, build)) for name, build in FORGED]
 
 RANDOM: list[tuple[float, str, Callable[[Ctx, random.Random], CaseResult]]] = [
     (8, "garbage", case_garbage),
@@ -644,12 +715,14 @@ def run(seed: int, iterations: int, workdir: str, keep: str | None = None, cases
 
     def fresh() -> Ctx:
         nonlocal generation
-        node = Node(work / f"node-{generation}")
+        cluster = Cluster(work / f"cluster-{generation}")
         generation += 1
-        node.start()
-        health = Health(node, report)
+        cluster.start()
+        health = Health(cluster.a, report)
         health.sync()
-        return Ctx(node, health, report)
+        ctx = Ctx(cluster.a, health, report, cluster.b, cluster.peer_id)
+        ctx.cluster = cluster
+        return ctx
 
     ctx = fresh()
     selected = list(parse_cases(cases, iterations))
@@ -657,15 +730,15 @@ def run(seed: int, iterations: int, workdir: str, keep: str | None = None, cases
     background: dict = {}
     if long_run and not cases:
         # the 10 s preamble timeout is checked in the background while the other cases run
-        bg_node = Node(work / "preamble-timeout")
-        bg_node.start()
-        bg_ctx = Ctx(bg_node, Health(bg_node, report), report)
+        bg_cluster = Cluster(work / "preamble-timeout")
+        bg_cluster.start()
+        bg_ctx = Ctx(bg_cluster.a, Health(bg_cluster.a, report), report, bg_cluster.b, bg_cluster.peer_id)
 
         def bg() -> None:
             try:
                 background["res"] = case_preamble_timeout(bg_ctx, random.Random(case_rng_seed(FUZZER, seed, -1)))
             finally:
-                bg_node.stop()
+                bg_cluster.stop()
         background["thread"] = threading.Thread(target=bg, daemon=True)
         background["thread"].start()
     batch_inputs: list[dict] = []
@@ -705,17 +778,19 @@ def run(seed: int, iterations: int, workdir: str, keep: str | None = None, cases
                 if res.node is not None:
                     pass
                 elif not node_healthy(ctx):
-                    ctx.node.stop()
+                    ctx.cluster.stop()
                     ctx = fresh()
                 else:
                     ctx.health.sync()
             else:
                 report.passed += 1
-            if res.node is not None:
+            if res.cluster is not None:
+                res.cluster.kill()
+            elif res.node is not None:
                 res.node.kill()
             last = n == len(selected) - 1
             if (i + 1) % batch == 0 or last:
-                problems = ctx.health.check()
+                problems = ctx.health.check(settle=1.5)  # A may still be applying what the leader acknowledged
                 if problems:
                     report.failed += 1
                     for p in problems:
@@ -723,7 +798,7 @@ def run(seed: int, iterations: int, workdir: str, keep: str | None = None, cases
                                    f"[batch {batch_start}-{i} check] {p}")
                     save_failure(report, keep_root, f"batch{batch_start}-{i}", problems, batch_inputs, ctx.node,
                                  f"{batch_start}-{i}")
-                    ctx.node.stop()
+                    ctx.cluster.stop()
                     ctx = fresh()
                 batch_inputs = []
                 batch_start = None
@@ -744,7 +819,7 @@ def run(seed: int, iterations: int, workdir: str, keep: str | None = None, cases
                         "unauthenticated, so anyone who reaches it can disrupt leadership")
         report.note(f"node log size at the end: {ctx.node.log_size()} bytes")
     finally:
-        code = ctx.node.stop()
+        code = ctx.cluster.stop()
         if code != 0:
             report.failed += 1
             report.add(f"{FUZZER}/unclean-shutdown",

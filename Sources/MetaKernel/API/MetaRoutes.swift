@@ -1,5 +1,6 @@
 import Foundation
 public import Hummingbird
+import ServiceLifecycle
 
 /// The meta service's HTTP API (`[meta] http-bind-address`, default `:8091`).
 ///
@@ -118,15 +119,28 @@ public struct MetaRoutes: Sendable {
         guard let index = UInt64(indexText) else {
             return JSONResponse.error("index: \"\(indexText)\" is not a non-negative integer", status: .badRequest)
         }
-        let data = await withTaskGroup(of: MetaData?.self) { group in
-            group.addTask { await node.store.waitForChange(after: index) }
-            group.addTask {
-                try? await Task.sleep(for: Self.maximumPollWait)
-                return nil
+        let store = node.store
+        let waiter = Task {
+            await withTaskGroup(of: MetaData?.self) { group in
+                group.addTask { await store.waitForChange(after: index) }
+                group.addTask {
+                    try? await Task.sleep(for: Self.maximumPollWait)
+                    return nil
+                }
+                let first = await group.next() ?? nil
+                group.cancelAll()
+                return first ?? store.current
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? node.store.current
+        }
+        // A pending long poll must not hold up a graceful shutdown: answer with what we have.
+        let data = await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await waiter.value
+            } onCancel: {
+                waiter.cancel()
+            }
+        } onGracefulShutdown: {
+            waiter.cancel()
         }
         return JSONResponse.make(data)
     }

@@ -24,7 +24,9 @@ enum ConfigFileReader {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             let position = error.source.begin
-            throw .syntax("\(file) line \(position.line), column \(position.column): \(error.description)")
+            throw .syntax(
+                "\(file) line \(position.line), column \(position.column): \(ConfigText.oneLine(error.description))"
+            )
         } catch {
             throw .syntax("\(file): \(error)")
         }

@@ -35,6 +35,19 @@ enum ConfigText {
         return bare ? name : quoted(name)
     }
 
+    /// `text` with control characters escaped, for a message that must stay on one line.
+    static func oneLine(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                result += String(quoted(String(scalar)).dropFirst().dropLast())
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
     /// A path for a one-line message: as is, or quoted when it holds control characters.
     static func displayPath(_ path: String) -> String {
         path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } ? quoted(path) : path
