@@ -10,9 +10,6 @@ extension InfluxdCtl {
 
         @OptionGroup var global: GlobalOptions
 
-        @Flag(name: .customShort("v"), help: "Print more detail.")
-        var verbose = false
-
         @Argument(help: "The meta node's HTTP address, host:8091.")
         var address: String
 

@@ -69,7 +69,6 @@ final class RaftTransportBridge: @unchecked Sendable {
             return channel
         }
         channel?.close(promise: nil)
-        owner.withLock { _ in }
     }
 
     /// Fills libraft's transport vtable. Loop thread.
