@@ -10,6 +10,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from .delayproxy import redirect_rules, socket_filter
+
 SUBNET = "10.231.88"
 BRIDGE_NS = "fi-bridge"
 
@@ -86,11 +88,32 @@ class Network:
                 "--probability", f"{probability:.3f}", "-j", "DROP",
             )
 
+    def redirect(self, host: Host, peers: list[Host], ports: list[int], proxy_port: int) -> None:
+        """Sends `host`'s new TCP connections to `peers` on `ports` to the delay proxy listening
+        on `proxy_port` in its namespace (faults/delayproxy.py). Connections already open are
+        not affected: see `reset`."""
+        rules = "\n".join(redirect_rules([p.address for p in peers], ports, proxy_port)) + "\n"
+        result = subprocess.run(["ip", "netns", "exec", host.name, "iptables-restore", "--noflush"],
+                                input=rules, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"iptables-restore in {host.name}: {result.stderr.strip()}")
+
+    def reset(self, host: Host, peers: list[Host], ports: list[int]) -> None:
+        """Closes `host`'s open TCP connections to `peers` on `ports` (`ss -K`; the delay
+        proxy's own are spared), so that they reconnect, through a redirect if there is one."""
+        host.exec("ss", "-K", "-tn", socket_filter([p.address for p in peers], ports))
+
+    def unredirect(self) -> None:
+        """Removes every redirect (connections already redirected stay so)."""
+        for host in self.hosts:
+            host.exec("iptables", "-t", "nat", "-F", "OUTPUT", check=False)
+
     def heal(self) -> None:
-        """Removes every packet filter."""
+        """Removes every packet filter and redirect."""
         for host in self.hosts:
             host.exec("iptables", "-F", "INPUT", check=False)
             host.exec("iptables", "-F", "OUTPUT", check=False)
+        self.unredirect()
 
 
 def enter(name: str) -> None:
