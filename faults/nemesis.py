@@ -10,6 +10,10 @@ import time
 from dataclasses import dataclass, field
 
 from .cluster import Cluster, Node
+from .delayproxy import PORT as PROXY_PORT
+from .delayproxy import ProxyProcess
+
+DELAYED_PORTS = [8089, 8091]  # Raft and HTTP between meta nodes
 
 
 @dataclass
@@ -18,6 +22,8 @@ class Nemesis:
     rng: random.Random
     events: list[dict] = field(default_factory=list)
     expected_down: set[str] = field(default_factory=set)  # nodes allowed to have exited
+    proxies: dict[str, ProxyProcess] = field(default_factory=dict)  # delay proxy per node, started on first use
+    delayed: bool = False  # whether links are redirected through them now
 
     def note(self, what: str, **details) -> None:
         self.events.append({"time": time.monotonic(), "event": what, **details})
@@ -97,6 +103,69 @@ class Nemesis:
         network.heal()
         self.note("heal")
 
+    def delay(self, base_ms: float, jitter_ms: float, hold: float, nodes: list[Node] | None = None) -> None:
+        """Delays every link between meta nodes that touches `nodes` (default: all of them) by
+        base ± jitter ms each way, with a delaying proxy in each namespace concerned (see
+        delayproxy.py), for `hold` seconds. Open connections are closed when it starts (they
+        reconnect through the proxies) and when it heals (they reconnect directly)."""
+        targets = nodes if nodes is not None else list(self.cluster.nodes)
+        self.note("delay", nodes=[n.name for n in targets], base_ms=round(base_ms), jitter_ms=round(jitter_ms))
+        began = time.monotonic()
+        self.start_delay(targets, base_ms, jitter_ms)
+        self.note("delay installed", seconds=round(time.monotonic() - began, 2))
+        time.sleep(hold)
+        self.stop_delay()
+        self.note("heal")
+
+    def delay_one(self, base_ms: float, jitter_ms: float, hold: float) -> None:
+        """Delays one node's links (the leader's half the time)."""
+        node = self.pick(self.rng.random() < 0.5)
+        if node is not None:
+            self.delay(base_ms, jitter_ms, hold, [node])
+
+    def start_delay(self, targets: list[Node], base_ms: float, jitter_ms: float) -> None:
+        """Sets the delay in a proxy in every namespace with a link to delay (starting the
+        proxies not running yet), then redirects those links through them."""
+        links = {}
+        for node in self.cluster.nodes:
+            peers = [p for p in self.cluster.nodes if p is not node and (node in targets or p in targets)]
+            if peers:
+                links[node.name] = peers
+        started = []
+        for node in self.cluster.nodes:
+            if node.name in links and node.name not in self.proxies:
+                self.proxies[node.name] = ProxyProcess(node.name, PROXY_PORT, self.rng.randrange(2**31),
+                                                       f"{node.root}/delayproxy.log")
+                started.append(self.proxies[node.name])
+        for proxy in started:
+            proxy.wait_ready()
+        self.delayed = True
+        network = self.cluster.network
+        for node in self.cluster.nodes:
+            if node.name in links:
+                self.proxies[node.name].set_delay(base_ms, jitter_ms)
+                network.redirect(node.host, [p.host for p in links[node.name]], DELAYED_PORTS, PROXY_PORT)
+        for node in self.cluster.nodes:  # only once every redirect is in place: reconnections go through them
+            if node.name in links:
+                network.reset(node.host, [p.host for p in links[node.name]], DELAYED_PORTS)
+
+    def stop_delay(self) -> None:
+        """Removes the redirects, then closes every connection through the proxies (they
+        reconnect directly). The proxies keep running for the next delay."""
+        if not self.delayed:
+            return
+        self.note("removing delay")
+        self.cluster.network.unredirect()
+        dropped = {name: proxy.drop() for name, proxy in self.proxies.items()}
+        self.delayed = False
+        self.note("delayed connections closed", connections=dropped)
+
+    def stop_proxies(self) -> None:
+        """Ends the proxy processes (at the end of a run)."""
+        for proxy in self.proxies.values():
+            proxy.stop()
+        self.proxies.clear()
+
     def churn(self, hold: float) -> None:
         """Removes a follower with influxd-ctl while clients write, then adds it back."""
         node = self.pick(False)
@@ -139,6 +208,7 @@ class Nemesis:
                 if n.process is not None and n.process.poll() is not None and n.name not in self.expected_down]
 
     def heal_all(self) -> None:
+        self.stop_delay()
         self.cluster.network.heal()
         for node in self.cluster.nodes:
             self.cluster.resume(node)

@@ -43,11 +43,16 @@ SCENARIOS = {
     "packet-loss": lambda n: n.loss(0.2, n.rng.uniform(2.0, 4.0)),
     "member-churn": lambda n: n.churn(n.rng.uniform(0.5, 1.5)),
     "disk-full": None,  # special: needs a tmpfs under one node (see run_scenario)
+    # Delay (a delaying proxy per namespace, see delayproxy.py), each way, per chunk of bytes:
+    # every link 50-150 ms (round trips stay below the 500 ms election timeout) ...
+    "delay": lambda n: n.delay(n.rng.uniform(50, 150), 30, n.rng.uniform(2.0, 4.0)),
+    # ... or one node's links 400-900 ms (round trips of 0.8-1.8 s: too slow to lead)
+    "delay-high": lambda n: n.delay_one(n.rng.uniform(400, 900), 100, n.rng.uniform(2.0, 4.0)),
     "mixed": lambda n: SCENARIOS[n.rng.choice(["kill-follower", "kill-leader", "pause", "partition-leader",
-                                               "partition-halves", "packet-loss"])](n),
+                                               "partition-halves", "packet-loss", "delay", "delay-high"])](n),
 }
 
-SHORT = [(name, 3, 8.0) for name in SCENARIOS if name != "mixed"] + [("mixed", 5, 12.0)]
+SHORT = [(name, 3, 8.0) for name in SCENARIOS if name not in ("delay-high", "mixed")] + [("mixed", 5, 12.0)]
 LONG = [(name, nodes, 60.0) for nodes in (3, 5) for name in SCENARIOS]
 
 
@@ -149,6 +154,7 @@ def run_scenario(scenario: str, nodes: int, seed: int, duration: float, binaries
         with open(f"{folder}/leaders.jsonl", "w") as f:
             f.writelines(json.dumps(o) + "\n" for o in leaders)
         if nemesis is not None:
+            nemesis.stop_proxies()
             with open(f"{folder}/events.jsonl", "w") as f:
                 f.writelines(json.dumps(e) + "\n" for e in nemesis.events)
         with open(f"{folder}/summary.json", "w") as f:
