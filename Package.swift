@@ -95,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MetaKernelTests",
-            dependencies: ["MetaKernel", "StaticHosts", "TestSupport"],
+            dependencies: ["MetaKernel", "StaticHosts", "TLS", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

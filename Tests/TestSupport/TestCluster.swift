@@ -27,8 +27,17 @@ public final class TestCluster: @unchecked Sendable {
     }
 
     /// Waits until `node` answers `/ping`.
+    /// On timeout the error carries the end of the node's log.
     public func waitForAPI(_ node: MetaProcess) async throws {
-        _ = try await eventually("\(node.httpAddress) to answer") { try? await client.get(node.httpAddress, "/ping") }
+        do {
+            _ = try await eventually("\(node.httpAddress) to answer") {
+                try? await client.get(node.httpAddress, "/ping")
+            }
+        } catch var error as DeadlineExceeded {
+            let tail = node.log.split(separator: "\n").suffix(5).joined(separator: " | ")
+            error.description += "; log of \(node.root): \(tail)"
+            throw error
+        }
     }
 
     /// Runs `influxd-ctl -bind <node> arguments...`.

@@ -45,6 +45,7 @@ class FuzzReport:
     notes: list[str] = dataclasses.field(default_factory=list)
     artifacts: list[str] = dataclasses.field(default_factory=list)
     replay: list[str] = dataclasses.field(default_factory=list)
+    flags: list[str] = dataclasses.field(default_factory=list)  # extra command-line flags a replay needs
     stopped_early: str = ""
     counts: dict[str, int] = dataclasses.field(default_factory=dict)  # finding signature -> occurrences
 
@@ -259,8 +260,9 @@ leader-lease-timeout = "250ms"
 class Node:
     """A single-server influxd-meta node in `root` (config, log, meta dir)."""
 
-    def __init__(self, root: Path, nofile: int | None = None, single_server: bool = True):
+    def __init__(self, root: Path, nofile: int | None = None, single_server: bool = True, meta_extra: str = ""):
         self.single_server = single_server
+        self.meta_extra = meta_extra
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.nofile = nofile
@@ -288,7 +290,7 @@ class Node:
             while self.raft_port == self.http_port:
                 self.raft_port = free_port()
             self.config_path.write_text(
-                NODE_CONFIG.format(dir=self.meta_dir, raft=self.raft_port, http=self.http_port)
+                NODE_CONFIG.format(dir=self.meta_dir, raft=self.raft_port, http=self.http_port) + self.meta_extra
             )
             if self.meta_dir.exists():
                 shutil.rmtree(self.meta_dir, ignore_errors=True)
@@ -623,14 +625,15 @@ class Health:
 # --------------------------------------------------------------------------- artifacts
 
 
-def replay_command(fuzzer: str, seed: int, iterations: int, cases: str | None = None) -> str:
+def replay_command(fuzzer: str, seed: int, iterations: int, cases: str | None = None,
+                   flags: list[str] | None = None) -> str:
     parts = [f"cd {shlex.quote(str(REPO_ROOT))} &&"]
     if os.environ.get("INFLUXD_BIN_DIR"):
         parts.append(f"INFLUXD_BIN_DIR={shlex.quote(os.environ['INFLUXD_BIN_DIR'])}")
     parts += ["python3", "-m", f"faults.fuzz.{fuzzer}", "--seed", str(seed), "--iterations", str(iterations)]
     if cases:
         parts += ["--cases", cases]
-    parts += ["--keep", "/tmp/fuzz-replay"]
+    parts += (flags or []) + ["--keep", "/tmp/fuzz-replay"]
     return " ".join(parts)
 
 
@@ -663,8 +666,8 @@ def save_failure(
             (folder / f"input-{item.get('case', i)}.bin").write_bytes(raw)
     serialisable = [{k: (hexdump(v, 1 << 16) if isinstance(v, (bytes, bytearray)) else v) for k, v in item.items()} for item in inputs]
     (folder / "inputs.json").write_text(json.dumps(serialisable, indent=2, default=str))
-    replay_all = replay_command(report.fuzzer, report.seed, report.iterations)
-    replay_cases = replay_command(report.fuzzer, report.seed, report.iterations, cases) if cases else None
+    replay_all = replay_command(report.fuzzer, report.seed, report.iterations, flags=report.flags)
+    replay_cases = replay_command(report.fuzzer, report.seed, report.iterations, cases, report.flags) if cases else None
     text = ["problems:"] + [f"  - {p}" for p in problems]
     text += ["", f"replay the seed:   {replay_all}"]
     if replay_cases:
@@ -695,8 +698,12 @@ def parse_cases(text: str | None, iterations: int) -> range:
     return range(int(text), int(text) + 1)
 
 
-def main(fuzzer: str, run: Callable[..., FuzzReport], argv: list[str] | None = None, default_iterations: int = 200) -> int:
+def main(fuzzer: str, run: Callable[..., FuzzReport], argv: list[str] | None = None, default_iterations: int = 200,
+         switches: dict[str, tuple[str, Any, str]] | None = None) -> int:
+    """Parses the common flags and runs the fuzzer. `switches` maps a flag to (run() keyword, value when given, help)."""
     ap = argparse.ArgumentParser(prog=f"python3 -m faults.fuzz.{fuzzer}", description=f"influxd-meta {fuzzer} fuzzer")
+    for flag, (_, _, text) in (switches or {}).items():
+        ap.add_argument(flag, action="store_true", help=text)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--iterations", type=int, default=default_iterations)
     ap.add_argument("--keep", help="directory for failure artifacts (and the scratch dir is kept)")
@@ -711,6 +718,9 @@ def main(fuzzer: str, run: Callable[..., FuzzReport], argv: list[str] | None = N
         kwargs["max_seconds"] = args.max_seconds
     if args.batch is not None:
         kwargs["batch"] = args.batch
+    for flag, (name, value, _) in (switches or {}).items():
+        if getattr(args, flag.lstrip("-").replace("-", "_")):
+            kwargs[name] = value
     report = run(args.seed, args.iterations, str(workdir), **kwargs)
     print(json.dumps(report.to_json(), indent=2) if args.json else report.summary())
     if not report.failed and not args.keep:

@@ -1,15 +1,25 @@
 """Raft port fuzzer: bad input on `[meta] bind-address`.
 
-Our transport reads a preamble (magic `IMETARFT`, version UInt32 BE = 1, sender id UInt64 BE,
-address length UInt16 BE <= 1024, address) and hands the connection to libraft, which then
-reads its own little-endian frames: type (u64), header length (u64), header, payload.
+Our transport runs a handshake (docs/ARCHITECTURE.md): the dialer sends a preamble (magic
+`IMETARFT`, version UInt32 BE = 2, sender id UInt64 BE, a 32-byte nonce, address length
+UInt16 BE <= 1024, address), the node answers with its nonce and proof (65 bytes), the dialer
+sends a proof flag and 32 proof bytes (an HMAC-SHA256 under `internal-shared-secret`). Then
+libraft reads its own little-endian frames: type (u64), header length (u64), header, payload.
 
-This fuzzer sends garbage and broken preambles (the node must hang up), and after a valid
-preamble: random bytes, truncated frames and structure-aware libraft messages with fields
-drawn around the node's current term and index. After every case it checks that the node is
-alive and that stored data did not change; after every batch, /ping, a legitimate write, RSS.
+By default the target cluster has `internal-shared-secret` and `raft-portal-auth-required`,
+and the fuzzer does not know the secret, as an attacker would not: every handshake it
+completes must be refused before libraft sees a byte, and nothing it sends may depose the
+leader. With `--no-auth` the cluster runs without a secret and the fuzzer impersonates a member
+(its id and address are public), so its frames reach libraft: that mode documents the known
+limit (libraft trusts its peers; see docs/RELIABILITY.md) and is expected to find crashes.
 
-    python3 -m faults.fuzz.raft --seed 1 --iterations 300 [--keep DIR] [--cases A-B]
+Cases: garbage and broken preambles (the node must hang up), bad proof flags, truncated,
+missing, wrong and reflected proofs, and after a member's preamble random bytes, truncated
+frames and structure-aware libraft messages with fields drawn around the node's term and
+index. After every case it checks that the node is alive and that stored data did not change;
+after every batch, /ping, a legitimate write, RSS.
+
+    python3 -m faults.fuzz.raft --seed 1 --iterations 300 [--keep DIR] [--cases A-B] [--no-auth]
 """
 
 from __future__ import annotations
@@ -44,8 +54,12 @@ from .common import (
 FUZZER = "raft"
 BATCH = 20
 MAGIC = b"IMETARFT"
-VERSION = 1
+VERSION = 2
 MAX_ADDRESS = 1024
+NONCE = 32
+HELLO = NONCE + 1 + 32  # the node's answer to a preamble
+SECRET = "the cluster's secret, unknown to the fuzzer"
+AUTH_CONFIG = f'internal-shared-secret = "{SECRET}"\nraft-portal-auth-required = true\n'
 PREAMBLE_TIMEOUT = 10.0
 REFUSE_WITHIN = 3.0
 LEADER_WAIT = 6.0  # election timeout is 500 ms: a deposed single-server leader is back within about 1 s  # seconds within which a refused preamble must be hung up on
@@ -56,9 +70,16 @@ RAFT_COMMAND, RAFT_BARRIER, RAFT_CHANGE = 1, 2, 3
 U64 = 2**64 - 1
 
 
-def preamble(node_id: int, address: bytes, version: int = VERSION, length: int | None = None, magic: bytes = MAGIC) -> bytes:
+def preamble(node_id: int, address: bytes, version: int = VERSION, length: int | None = None, magic: bytes = MAGIC,
+             nonce: bytes = b"\x5a" * NONCE) -> bytes:
     n = len(address) if length is None else length
-    return magic + struct.pack(">I", version & 0xFFFFFFFF) + struct.pack(">Q", node_id & U64) + struct.pack(">H", n & 0xFFFF) + address
+    return (magic + struct.pack(">I", version & 0xFFFFFFFF) + struct.pack(">Q", node_id & U64) + nonce
+            + struct.pack(">H", n & 0xFFFF) + address)
+
+
+def proof(flag: int = 0, body: bytes = b"\0" * 32) -> bytes:
+    """The dialer's proof message: a flag (0 none, 1 HMAC) and 32 bytes."""
+    return bytes([flag & 0xFF]) + body
 
 
 def le64(v: int) -> bytes:
@@ -101,9 +122,11 @@ class Cluster:
     id and address they advertise (GET /show-cluster publishes both); the fuzzer impersonates B.
     """
 
-    def __init__(self, root: Path):
-        self.a = Node(root / "a")
-        self.b = Node(root / "b", single_server=False)
+    def __init__(self, root: Path, auth: bool = True):
+        extra = AUTH_CONFIG if auth else ""
+        self.auth = auth
+        self.a = Node(root / "a", meta_extra=extra)
+        self.b = Node(root / "b", single_server=False, meta_extra=extra)
         self.peer_id = 2
 
     def start(self) -> None:
@@ -134,7 +157,9 @@ class Cluster:
 
 
 class Ctx:
-    def __init__(self, node: Node, health: Health, report: FuzzReport, peer: Node | None = None, peer_id: int = 2):
+    def __init__(self, node: Node, health: Health, report: FuzzReport, peer: Node | None = None, peer_id: int = 2,
+                 auth: bool = True):
+        self.auth = auth
         self.node = node
         self.peer = peer
         self.peer_id = peer_id
@@ -310,7 +335,7 @@ def case_garbage(ctx: Ctx, rng: random.Random) -> CaseResult:
 
 
 def case_wrong_version(ctx: Ctx, rng: random.Random) -> CaseResult:
-    version = rng.choice([0, 2, 3, 0xFFFFFFFF, 0x01000000, rng.randrange(2, 2**32)])
+    version = rng.choice([0, 1, 3, 0xFFFFFFFF, 0x01000000, rng.randrange(3, 2**32)])
     data = preamble(rng.choice([1, 2, 7]), ctx.address, version) + random_bytes(rng, 0, 64)
     return refused(ctx, CaseResult("wrong-version", f"magic with version {version}", data), data, f"version {version}")
 
@@ -362,7 +387,7 @@ def sender_preamble(ctx: Ctx, rng: random.Random) -> tuple[int, bytes]:
     if rng.random() < 0.7:
         return ctx.peer_id, member(ctx)
     sender = rng.choice([1, 2, 3, 1000, U64])
-    return sender, preamble(sender, rng.choice([ctx.address, b"127.0.0.1:1", b"peer:8089"]))
+    return sender, preamble(sender, rng.choice([ctx.address, b"127.0.0.1:1", b"peer:8089"])) + proof()
 
 
 def case_valid_then_random(ctx: Ctx, rng: random.Random) -> CaseResult:
@@ -372,7 +397,9 @@ def case_valid_then_random(ctx: Ctx, rng: random.Random) -> CaseResult:
         body = le64(rng.choice([1, 2, 3, 4, 5, 6, 0, 7, U64])) + le64(rng.choice([0, 8, 40, 4096, 2**20, 2**40, U64])) + body
     data = pre + body
     res = CaseResult("valid-then-random", f"valid preamble + {len(body)} random bytes", data)
-    how, took, _ = send_and_read(ctx.port, data, rng.choice([0.1, 0.5]), half_close=rng.random() < 0.5)
+    how, took, _ = send_and_read(ctx.port, data, rng.choice([0.1, 0.5]) if not ctx.auth else REFUSE_WITHIN,
+                                 half_close=rng.random() < 0.5)
+    expect_refused(ctx, res, how)
     return res
 
 
@@ -389,7 +416,9 @@ def case_libraft_message(ctx: Ctx, rng: random.Random) -> CaseResult:
         data = data[: rng.randrange(len(pre) + 1, len(data))] if len(data) > len(pre) + 1 else data
         descs.append("(truncated)")
     res = CaseResult("libraft-message", f"from id {sender}: " + "; ".join(descs), data)
-    send_and_read(ctx.port, data, rng.choice([0.1, 0.3]), half_close=rng.random() < 0.3)
+    how, _, _ = send_and_read(ctx.port, data, rng.choice([0.1, 0.3]) if not ctx.auth else REFUSE_WITHIN,
+                              half_close=rng.random() < 0.3)
+    expect_refused(ctx, res, how)
     return res
 
 
@@ -397,8 +426,74 @@ def case_truncated_frame(ctx: Ctx, rng: random.Random) -> CaseResult:
     d, f = libraft_message(ctx, rng)
     cut = rng.randrange(1, len(f)) if len(f) > 1 else 1
     data = member(ctx) + f[:cut]
-    res = CaseResult("truncated-frame", f"{d}: first {cut} of {len(f)} bytes, then close", data)
-    send_and_read(ctx.port, data, 0.05)
+    res = CaseResult("truncated-frame", f"{d}: first {cut} of {len(f)} bytes", data)
+    how, _, _ = send_and_read(ctx.port, data, 0.05 if not ctx.auth else REFUSE_WITHIN)
+    expect_refused(ctx, res, how)
+    return res
+
+
+def expect_refused(ctx: Ctx, res: CaseResult, how: str) -> None:
+    """With raft-portal-auth-required, a handshake without the secret's proof must end in a hang-up."""
+    if ctx.auth and how == "open":
+        res.fail(f"the node kept a connection without a valid proof open for {REFUSE_WITHIN:.0f}s",
+                 f"unproven-not-refused:{res.kind}")
+
+
+def case_bad_proof_flag(ctx: Ctx, rng: random.Random) -> CaseResult:
+    flag = rng.choice([2, 3, 0x7F, 0x80, 0xFF, rng.randrange(2, 256)])
+    pre = preamble(ctx.peer_id, ctx.peer_address) if ctx.peer else preamble(1, ctx.address)
+    data = pre + proof(flag, random_bytes(rng, 32, 32)) + random_bytes(rng, 0, 64)
+    return refused(ctx, CaseResult("proof-flag", f"proof flag {flag}", data), data, f"proof flag {flag}")
+
+
+def case_truncated_proof(ctx: Ctx, rng: random.Random) -> CaseResult:
+    full = member(ctx)
+    cut = rng.randrange(len(full) - 32, len(full))
+    data = full[:cut]
+    res = CaseResult("truncated-proof", f"a member's preamble and {cut - len(full) + 33} of 33 proof bytes, then close",
+                     data)
+    send_and_read(ctx.port, data, rng.choice([0.0, 0.2]), half_close=rng.random() < 0.5)
+    return res
+
+
+def case_no_proof(ctx: Ctx, rng: random.Random) -> CaseResult:
+    """A member's preamble, no proof, then a message that would depose the leader."""
+    pre = preamble(ctx.peer_id, ctx.peer_address) if ctx.peer else preamble(1, ctx.address)
+    data = pre + proof() + frame(RV, le64(ctx.term + 5) + le64(ctx.peer_id) + le64(ctx.index + 10) + le64(ctx.term + 5)
+                                 + le64(0))
+    res = CaseResult("no-proof", "a member's preamble without a proof, then RequestVote with a higher term", data)
+    if ctx.auth:
+        return refused(ctx, res, data, "no proof")
+    send_and_read(ctx.port, data, 0.3)
+    return res
+
+
+def case_reflected_proof(ctx: Ctx, rng: random.Random) -> CaseResult:
+    """Sends the node's own proof (from its hello) back as the dialer's."""
+    pre = preamble(ctx.peer_id, ctx.peer_address) if ctx.peer else preamble(1, ctx.address)
+    res = CaseResult("reflected-proof", "the node's own hello proof sent back as the dialer's proof", pre)
+    with socket.create_connection(("127.0.0.1", ctx.port), timeout=REFUSE_WITHIN) as s:
+        s.sendall(pre)
+        hello = b""
+        while len(hello) < HELLO:
+            chunk = s.recv(HELLO - len(hello))
+            if not chunk:
+                res.fail("the node hung up before its hello", "hello-missing")
+                return res
+            hello += chunk
+        if ctx.auth and hello[NONCE] != 1:
+            res.fail(f"a node with a secret sent no proof in its hello (flag {hello[NONCE]})", "hello-without-proof")
+        s.sendall(proof(1, hello[NONCE + 1:]) + frame(AE, _ae_header(ctx.term + 5, 0, 0, 0, [])))
+        res.data = pre + proof(1, hello[NONCE + 1:])
+        try:
+            got = s.recv(1)
+            how = "closed" if not got else "open"
+        except socket.timeout:
+            how = "open"
+        except ConnectionResetError:
+            how = "reset"
+    if ctx.auth and how == "open":
+        res.fail("the node accepted its own proof reflected back as a dialer's", "reflected-proof-accepted")
     return res
 
 
@@ -453,10 +548,15 @@ def case_hold_silent(ctx: Ctx, rng: random.Random) -> CaseResult:
 
 
 def case_preamble_timeout(ctx: Ctx, rng: random.Random) -> CaseResult:
-    """Long mode: silent and partial-preamble connections must be dropped after about 10 s, valid ones kept."""
-    res = CaseResult("preamble-timeout", "silent / partial-preamble / valid-preamble connections held 13 s", b"")
+    """Long mode: silent, partial-preamble and proof-less connections must be dropped after about 10 s (the
+    handshake timeout); without auth a member's complete handshake is kept (libraft's reader has no timeout)."""
+    res = CaseResult("preamble-timeout", "silent / partial-preamble / unfinished-handshake connections held 13 s", b"")
     conns = {}
-    for label, data in (("silent", b""), ("partial", member(ctx)[:11]), ("valid", member(ctx))):
+    pre = preamble(ctx.peer_id, ctx.peer_address) if ctx.peer else preamble(1, ctx.address)
+    held = [("silent", b""), ("partial", pre[:11]), ("no proof", pre)]
+    if not ctx.auth:
+        held.append(("valid", member(ctx)))
+    for label, data in held:
         s = socket.create_connection(("127.0.0.1", ctx.port), timeout=3)
         if data:
             s.sendall(data)
@@ -470,7 +570,7 @@ def case_preamble_timeout(ctx: Ctx, rng: random.Random) -> CaseResult:
                 continue
             s.setblocking(False)
             try:
-                if s.recv(1) == b"":
+                if s.recv(4096) == b"":
                     ended[label] = time.monotonic() - t0
             except BlockingIOError:
                 pass
@@ -479,7 +579,7 @@ def case_preamble_timeout(ctx: Ctx, rng: random.Random) -> CaseResult:
         time.sleep(0.1)
     for s in conns.values():
         s.close()
-    for label in ("silent", "partial"):
+    for label in ("silent", "partial", "no proof"):
         t = ended.get(label)
         if t is None:
             res.fail(f"a {label} Raft connection was still open after {PREAMBLE_TIMEOUT + 3:.0f}s (documented: dropped after 10 s)",
@@ -538,7 +638,10 @@ def after_case(ctx: Ctx, res: CaseResult, write: bool = True) -> None:
         if not ctx.node.alive() or (not back and not ctx.node.wait_exit(0) and ctx.node.wait_exit(10)):
             crashed(ctx, res)
             return
-        if back:
+        if back and ctx.auth:
+            res.fail(f"an unauthenticated connection made the leader step down (back after "
+                     f"{time.monotonic() - t0:.1f}s): {res.description[:200]}", "leader-deposed-without-secret")
+        elif back:
             ctx.report.counts["raft/leadership-lost-and-regained(note)"] = ctx.report.counts.get("raft/leadership-lost-and-regained(note)", 0) + 1
             res.notes.append(
                 f"an unauthenticated Raft message made the leader step down (back after {time.monotonic() - t0:.1f}s): "
@@ -576,23 +679,28 @@ def forged(name: str, build: Callable[[Ctx], bytes]) -> Callable[[Ctx, random.Ra
     """A fixed, hand-built libraft message (shapes random generation found), sent to a fresh node of its own so
     that the outcome does not depend on earlier cases; the case's checks run against that node."""
     def case(ctx: Ctx, rng: random.Random) -> CaseResult:
-        sub = Cluster(ctx.node.root.parent / f"forged-{rng.randrange(10**6)}")
+        sub = Cluster(ctx.node.root.parent / f"forged-{rng.randrange(10**6)}", ctx.auth)
         res = CaseResult("libraft-message", name, b"")
         res.cluster = sub
         res.node = sub.a
         sub.start()
-        sub_ctx = Ctx(sub.a, Health(sub.a, ctx.report), ctx.report, sub.b, sub.peer_id)
+        sub_ctx = Ctx(sub.a, Health(sub.a, ctx.report), ctx.report, sub.b, sub.peer_id, sub.auth)
         sub_ctx.health.sync()
         res.data = build(sub_ctx)
-        send_and_read(sub.a.raft_port, res.data, 0.3)
+        how, _, _ = send_and_read(sub.a.raft_port, res.data, REFUSE_WITHIN if sub.auth else 0.3)
+        expect_refused(sub_ctx, res, how)
         after_case(sub_ctx, res)
         return res
     return case
 
 
 def member(ctx: Ctx) -> bytes:
-    """A preamble impersonating the other member (B) under the id and Raft address it advertises."""
-    return preamble(ctx.peer_id, ctx.peer_address) if ctx.peer else preamble(1, ctx.address)
+    """A handshake impersonating the other member (B) under the id and Raft address it advertises.
+
+    Without the secret the best an attacker can send is no proof (accepted only by a cluster
+    without raft-portal-auth-required) or a guessed one."""
+    pre = preamble(ctx.peer_id, ctx.peer_address) if ctx.peer else preamble(1, ctx.address)
+    return pre + (proof(1, b"\xab" * 32) if ctx.auth else proof())
 
 
 def _ae_header(term: int, prev_index: int, prev_term: int, commit: int, entries: list[tuple[int, int, int]]) -> bytes:
@@ -649,10 +757,11 @@ def must_refuse(name: str, build: Callable[[Ctx], bytes]) -> Callable[[Ctx, rand
 
 IMPOSTORS = [
     ("a stranger (id 7) sending AppendEntries with the leader's term",
-     lambda c: preamble(7, b"127.0.0.1:1") + frame(AE, _ae_header(c.term, 0, 0, 0, []))),
-    ("B's id with another address", lambda c: preamble(c.peer_id, b"127.0.0.1:1") + frame(AE, _ae_header(c.term, 0, 0, 0, []))),
+     lambda c: preamble(7, b"127.0.0.1:1") + proof() + frame(AE, _ae_header(c.term, 0, 0, 0, []))),
+    ("B's id with another address",
+     lambda c: preamble(c.peer_id, b"127.0.0.1:1") + proof() + frame(AE, _ae_header(c.term, 0, 0, 0, []))),
     ("an impostor claiming to be the node itself (its id and address)",
-     lambda c: preamble(1, c.address) + frame(AE, _ae_header(c.term, 0, 0, 0, []))),
+     lambda c: preamble(1, c.address) + proof() + frame(AE, _ae_header(c.term, 0, 0, 0, []))),
 ]
 
 FIXED: list[tuple[str, Callable[[Ctx, random.Random], CaseResult]]] = [
@@ -665,6 +774,10 @@ FIXED: list[tuple[str, Callable[[Ctx, random.Random], CaseResult]]] = [
     ("address-utf8", case_bad_utf8_address),
     ("truncated-preamble", case_truncated_preamble),
     ("slow-preamble", case_slow_preamble),
+    ("proof-flag", case_bad_proof_flag),
+    ("truncated-proof", case_truncated_proof),
+    ("no-proof", case_no_proof),
+    ("reflected-proof", case_reflected_proof),
     ("valid-then-random", case_valid_then_random),
     ("truncated-frame", case_truncated_frame),
     ("many-connections", case_many_connections),
@@ -680,6 +793,10 @@ RANDOM: list[tuple[float, str, Callable[[Ctx, random.Random], CaseResult]]] = [
     (2, "address-utf8", case_bad_utf8_address),
     (6, "truncated-preamble", case_truncated_preamble),
     (1, "slow-preamble", case_slow_preamble),
+    (3, "proof-flag", case_bad_proof_flag),
+    (3, "truncated-proof", case_truncated_proof),
+    (2, "no-proof", case_no_proof),
+    (2, "reflected-proof", case_reflected_proof),
     (20, "valid-then-random", case_valid_then_random),
     (40, "libraft-message", case_libraft_message),
     (8, "truncated-frame", case_truncated_frame),
@@ -704,8 +821,11 @@ def pick_case(i: int, rng: random.Random) -> tuple[str, Callable[[Ctx, random.Ra
 
 
 def run(seed: int, iterations: int, workdir: str, keep: str | None = None, cases: str | None = None,
-        max_seconds: float = 900.0, batch: int = BATCH, preamble_timeout_check: bool | None = None) -> FuzzReport:
+        max_seconds: float = 900.0, batch: int = BATCH, preamble_timeout_check: bool | None = None,
+        auth: bool = True) -> FuzzReport:
     report = FuzzReport(FUZZER, seed, iterations)
+    if not auth:
+        report.flags.append("--no-auth")
     started = time.monotonic()
     deadline = Deadline(max_seconds)
     raise_nofile(4096)
@@ -715,12 +835,12 @@ def run(seed: int, iterations: int, workdir: str, keep: str | None = None, cases
 
     def fresh() -> Ctx:
         nonlocal generation
-        cluster = Cluster(work / f"cluster-{generation}")
+        cluster = Cluster(work / f"cluster-{generation}", auth)
         generation += 1
         cluster.start()
         health = Health(cluster.a, report)
         health.sync()
-        ctx = Ctx(cluster.a, health, report, cluster.b, cluster.peer_id)
+        ctx = Ctx(cluster.a, health, report, cluster.b, cluster.peer_id, auth)
         ctx.cluster = cluster
         return ctx
 
@@ -730,9 +850,9 @@ def run(seed: int, iterations: int, workdir: str, keep: str | None = None, cases
     background: dict = {}
     if long_run and not cases:
         # the 10 s preamble timeout is checked in the background while the other cases run
-        bg_cluster = Cluster(work / "preamble-timeout")
+        bg_cluster = Cluster(work / "preamble-timeout", auth)
         bg_cluster.start()
-        bg_ctx = Ctx(bg_cluster.a, Health(bg_cluster.a, report), report, bg_cluster.b, bg_cluster.peer_id)
+        bg_ctx = Ctx(bg_cluster.a, Health(bg_cluster.a, report), report, bg_cluster.b, bg_cluster.peer_id, auth)
 
         def bg() -> None:
             try:
@@ -830,4 +950,6 @@ def run(seed: int, iterations: int, workdir: str, keep: str | None = None, cases
 
 
 if __name__ == "__main__":
-    sys.exit(main(FUZZER, run, default_iterations=300))
+    sys.exit(main(FUZZER, run, default_iterations=300, switches={
+        "--no-auth": ("auth", False, "target a cluster without internal-shared-secret and impersonate a member "
+                                     "(documents the known limit: expected to find crashes)")}))

@@ -40,6 +40,7 @@ extension InfluxdMeta {
             var catalog = PluginCatalog()
             StaticHostsDiscovery.register(in: &catalog)
             OpenSSLTransport.register(in: &catalog)
+            OpenSSLMessageAuthenticator.register(in: &catalog)
             do {
                 try await MetaServer.run(
                     config: loaded.config,

@@ -1,31 +1,42 @@
 import Logging
 import NIOCore
 
-/// Reads the ``RaftPreamble`` of an accepted Raft connection, then hands the connection to
-/// libraft through ``RaftTransportBridge`` and leaves the pipeline, passing on any bytes it
-/// read past the preamble.
+/// Runs the listener's side of the Raft handshake on an accepted connection: reads the
+/// ``RaftPreamble``, answers with a ``RaftHandshake/PortalHello``, reads and checks the
+/// dialer's ``RaftHandshake/DialerProof``, then hands the connection to libraft through
+/// ``RaftTransportBridge`` and leaves the pipeline, passing on any bytes it read past the
+/// handshake.
 final class RaftAcceptHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     static let name = "raft-accept"
-    /// A peer that has not sent its preamble by then is dropped.
-    static let preambleTimeout = TimeAmount.seconds(10)
+    /// A peer that has not finished the handshake by then is dropped.
+    static let handshakeTimeout = TimeAmount.seconds(10)
+
+    private enum State {
+        case awaitingPreamble
+        case awaitingProof(RaftPreamble, portalNonce: [UInt8])
+        case handedOff
+    }
 
     private let bridge: RaftTransportBridge
+    private let authentication: RaftAuthentication
     private let logger: Logger
     private var buffered: ByteBuffer?
-    private var preambleRead = false
+    private var state = State.awaitingPreamble
     private var timeout: Scheduled<Void>?
 
-    init(bridge: RaftTransportBridge, logger: Logger) {
+    init(bridge: RaftTransportBridge, authentication: RaftAuthentication, logger: Logger) {
         self.bridge = bridge
+        self.authentication = authentication
         self.logger = logger
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         let channel = context.channel
-        timeout = context.eventLoop.scheduleTask(in: Self.preambleTimeout) {
+        timeout = context.eventLoop.scheduleTask(in: Self.handshakeTimeout) {
             channel.close(promise: nil)
         }
     }
@@ -37,22 +48,49 @@ final class RaftAcceptHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else {
             buffered!.writeBuffer(&incoming)
         }
-        guard !preambleRead else { return }
-        let preamble: RaftPreamble?
         do {
-            preamble = try RaftPreamble.decode(from: &buffered!)
+            try advance(context: context)
         } catch {
-            let peer = context.remoteAddress.map { "\($0)" } ?? "unknown peer"
-            logger.warning("dropping Raft connection from \(peer): \(error)")
-            timeout?.cancel()
-            context.close(promise: nil)
-            return
+            refuse(context: context, why: "\(error)")
         }
-        guard let preamble else { return }
-        preambleRead = true
+    }
+
+    private func advance(context: ChannelHandlerContext) throws {
+        if case .awaitingPreamble = state {
+            guard let preamble = try RaftPreamble.decode(from: &buffered!) else { return }
+            let nonce = authentication.nonce()
+            let hello = RaftHandshake.PortalHello(
+                nonce: nonce,
+                proof: authentication.proof(as: .portal, preamble: preamble, portalNonce: nonce)
+            )
+            var reply = context.channel.allocator.buffer(capacity: RaftHandshake.PortalHello.length)
+            hello.encode(into: &reply)
+            context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
+            state = .awaitingProof(preamble, portalNonce: nonce)
+        }
+        if case .awaitingProof(let preamble, let nonce) = state {
+            guard let proof = try RaftHandshake.DialerProof.decode(from: &buffered!) else { return }
+            if let why = authentication.check(proof.proof, from: .dialer, preamble: preamble, portalNonce: nonce) {
+                refuse(context: context, why: "claiming \(preamble.address) (id \(preamble.id)): \(why)")
+                return
+            }
+            state = .handedOff
+            timeout?.cancel()
+            context.channel.setOption(.autoRead, value: false).whenFailure { _ in }
+            bridge.accepted(context.channel, from: preamble)
+        }
+    }
+
+    private func refuse(context: ChannelHandlerContext, why: String) {
+        let peer = context.remoteAddress?.ipAddress ?? "unknown peer"
+        bridge.warnThrottled(
+            key: "\(peer) \(why)",
+            "refusing Raft connection from \(peer)\(why.hasPrefix("claiming") ? " " : ": ")\(why)"
+        )
+        state = .handedOff
+        buffered = nil
         timeout?.cancel()
-        context.channel.setOption(.autoRead, value: false).whenFailure { _ in }
-        bridge.accepted(context.channel, from: preamble)
+        context.close(promise: nil)
     }
 
     func removeHandler(context: ChannelHandlerContext, removalToken: ChannelHandlerContext.RemovalToken) {

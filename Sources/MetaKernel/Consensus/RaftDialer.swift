@@ -14,6 +14,8 @@ public struct RaftDialer: Sendable {
     public var group: any EventLoopGroup
     /// How long one connection attempt may take.
     public var connectTimeout: TimeAmount
+    /// What both ends of a Raft connection must prove (`internal-shared-secret`).
+    public var authentication: RaftAuthentication
 
     /// Creates a dialer.
     public init(
@@ -21,13 +23,15 @@ public struct RaftDialer: Sendable {
         transport: any Transport,
         discovery: any PeerDiscovery,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        connectTimeout: TimeAmount = .seconds(2)
+        connectTimeout: TimeAmount = .seconds(2),
+        authentication: RaftAuthentication = .none
     ) {
         self.bindAddress = bindAddress
         self.transport = transport
         self.discovery = discovery
         self.group = group
         self.connectTimeout = connectTimeout
+        self.authentication = authentication
     }
 
     /// Why a Raft connection could not be made.
@@ -36,9 +40,36 @@ public struct RaftDialer: Sendable {
         public var description: String
     }
 
-    /// Connects to the peer at `address` (`host:port`), sends our preamble and returns the
+    /// This node refused the listener it dialled: its proof of the shared secret was wrong or
+    /// missing. A configuration problem worth a warning, unlike an unreachable peer.
+    struct HandshakeRefused: Error, CustomStringConvertible, Sendable {
+        var description: String
+    }
+
+    /// Connects to the peer at `address` (`host:port`), runs the handshake and returns the
     /// socketpair end for libraft.
     func dial(address: String, preamble: RaftPreamble) async throws -> Int32 {
+        let channel = try await connect(address: address, preamble: preamble)
+        do {
+            return try await Self.bridge(channel) { channel in
+                _ = channel.pipeline.syncOperations.removeHandler(name: RaftHelloReader.name)
+            }
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
+    }
+
+    /// Checks that the peer at `address` answers the Raft handshake and accepts this node's
+    /// proof, then hangs up. Run before a membership change, so that a wrong secret or a
+    /// closed port is reported as such instead of as libraft's "no connection".
+    func probe(address: String, preamble: RaftPreamble) async throws {
+        let channel = try await connect(address: address, preamble: preamble)
+        try? await channel.close()
+    }
+
+    /// Connects and runs the handshake; the channel's pipeline then holds the hello reader.
+    private func connect(address: String, preamble: RaftPreamble) async throws -> any Channel {
         let target: HostPort
         do {
             target = try HostPort(parsing: address)
@@ -61,19 +92,41 @@ public struct RaftDialer: Sendable {
                     .connect(host: ip, port: target.port)
                     .get()
                 do {
-                    var buffer = channel.allocator.buffer(capacity: 64)
-                    preamble.encode(into: &buffer)
-                    try await channel.writeAndFlush(buffer)
-                    return try await Self.bridge(channel, handOff: nil)
+                    try await handshake(on: channel, address: address, preamble: preamble)
+                    return channel
                 } catch {
                     channel.close(promise: nil)
                     throw error
                 }
+            } catch let error as HandshakeRefused {
+                throw error
             } catch {
                 lastError = error
             }
         }
         throw DialError(description: "raft peer \(address): \(lastError.map { "\($0)" } ?? "no address")")
+    }
+
+    /// Sends the preamble, reads the listener's hello, checks its proof and sends ours.
+    private func handshake(on channel: any Channel, address: String, preamble: RaftPreamble) async throws {
+        let promise = channel.eventLoop.makePromise(of: RaftHandshake.PortalHello.self)
+        try await channel.pipeline.addHandler(
+            RaftHelloReader(promise: promise, timeout: connectTimeout + .seconds(3)),
+            name: RaftHelloReader.name
+        )
+        var buffer = channel.allocator.buffer(capacity: 128)
+        preamble.encode(into: &buffer)
+        try await channel.writeAndFlush(buffer)
+        let hello = try await promise.futureResult.get()
+        if let why = authentication.check(hello.proof, from: .portal, preamble: preamble, portalNonce: hello.nonce) {
+            throw HandshakeRefused(description: "refusing Raft peer \(address): \(why)")
+        }
+        let proof = RaftHandshake.DialerProof(
+            proof: authentication.proof(as: .dialer, preamble: preamble, portalNonce: hello.nonce)
+        )
+        buffer.clear()
+        proof.encode(into: &buffer)
+        try await channel.writeAndFlush(buffer)
     }
 
     /// Joins `channel` to a new socketpair and returns the end for libraft.

@@ -136,6 +136,18 @@ extension RaftNode {
         RaftNode.complete(data, with: result)
     }
 
+    /// Opens a Raft connection to `address` as this node would, runs the handshake (which
+    /// checks `internal-shared-secret` both ways) and hangs up.
+    /// - Throws: one line naming the peer and why it cannot be reached or was refused.
+    public func probePeer(address: String) async throws {
+        let preamble = RaftPreamble(
+            id: configuration.id,
+            address: configuration.address,
+            nonce: bridge.dialer.authentication.nonce()
+        )
+        try await bridge.dialer.probe(address: address, preamble: preamble)
+    }
+
     /// Adds a server as a spare (`raft_add`); follow with ``promote(id:)``.
     public func add(id: UInt64, address: String) async throws(RaftError) {
         try await change(operation: "raft_add") { node, req in

@@ -3,15 +3,20 @@ import NIOCore
 /// The first bytes on every Raft connection: who is calling.
 ///
 /// Layout (big-endian): magic `IMETARFT` (8 bytes), version (UInt32), sender's Raft id (UInt64),
-/// address length (UInt16, at most ``maximumAddressLength``), the sender's Raft address (UTF-8).
-/// Only our own transport reads it; libraft sees the bytes that follow.
+/// the dialer's nonce (32 bytes), address length (UInt16, at most ``maximumAddressLength``),
+/// the sender's Raft address (UTF-8). The listener answers with a ``RaftHandshake/PortalHello``
+/// and the dialer with a ``RaftHandshake/DialerProof``; only our transport reads these,
+/// libraft sees the bytes that follow.
 struct RaftPreamble: Equatable, Sendable {
     static let magic: [UInt8] = Array("IMETARFT".utf8)
-    static let version: UInt32 = 1
+    /// 2: the nonce and the two-way handshake (version 1 had neither).
+    static let version: UInt32 = 2
     static let maximumAddressLength = 1024
 
     var id: UInt64
     var address: String
+    /// The dialer's fresh random nonce (``RaftAuthentication/nonceLength`` bytes).
+    var nonce: [UInt8]
 
     /// Why a preamble was refused.
     struct Invalid: Error, CustomStringConvertible {
@@ -22,6 +27,7 @@ struct RaftPreamble: Equatable, Sendable {
         buffer.writeBytes(Self.magic)
         buffer.writeInteger(Self.version)
         buffer.writeInteger(id)
+        buffer.writeBytes(nonce)
         let address = Array(self.address.utf8)
         buffer.writeInteger(UInt16(address.count))
         buffer.writeBytes(address)
@@ -38,15 +44,18 @@ struct RaftPreamble: Equatable, Sendable {
             throw Invalid(description: "not an influxd-meta Raft connection (bad magic)")
         }
         var reader = view
-        guard reader.readableBytes >= magic.count + 4 + 8 + 2 else { return nil }
+        guard reader.readableBytes >= magic.count + 4 else { return nil }
         reader.moveReaderIndex(forwardBy: magic.count)
         let version: UInt32 = reader.readInteger()!
         guard version == Self.version else {
             throw Invalid(
-                description: "unsupported Raft connection version \(version) (this node speaks \(Self.version))"
+                description:
+                    "unsupported Raft connection version \(version) (this node speaks \(Self.version); run the same influxd-meta release on every meta node)"
             )
         }
+        guard reader.readableBytes >= 8 + RaftAuthentication.nonceLength + 2 else { return nil }
         let id: UInt64 = reader.readInteger()!
+        let nonce = reader.readBytes(length: RaftAuthentication.nonceLength)!
         let length = Int(reader.readInteger(as: UInt16.self)!)
         guard length > 0, length <= maximumAddressLength else {
             throw Invalid(description: "Raft address length \(length) out of range")
@@ -57,6 +66,6 @@ struct RaftPreamble: Equatable, Sendable {
             throw Invalid(description: "Raft address is not valid UTF-8")
         }
         buffer = reader
-        return RaftPreamble(id: id, address: address)
+        return RaftPreamble(id: id, address: address, nonce: nonce)
     }
 }

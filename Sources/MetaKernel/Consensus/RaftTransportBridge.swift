@@ -17,6 +17,7 @@ final class RaftTransportBridge: @unchecked Sendable {
 
     let dialer: RaftDialer
     let logger: Logger
+    private let throttle = LogThrottle(interval: .seconds(60))
     private let listener = Mutex<(any Channel)?>(nil)
     private let owner = Mutex<RaftNode?>(nil)
 
@@ -36,11 +37,21 @@ final class RaftTransportBridge: @unchecked Sendable {
 
     private var node: RaftNode? { owner.withLock { $0 } }
 
+    /// Logs `message` as a warning at most once a minute per `key`, and at debug otherwise.
+    func warnThrottled(key: String, _ message: @autoclosure () -> String) {
+        if throttle.shouldLog(key) {
+            logger.warning("\(message())")
+        } else {
+            logger.debug("\(message())")
+        }
+    }
+
     /// Binds the Raft listener. Connections are handed to libraft once it calls `listen`.
     func bind(node: RaftNode) async throws {
         owner.withLock { $0 = node }
         let host = dialer.bindAddress.host.isEmpty ? "0.0.0.0" : dialer.bindAddress.host
         let transport = dialer.transport
+        let authentication = dialer.authentication
         let logger = self.logger
         let channel = try await ServerBootstrap(group: dialer.group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -49,7 +60,7 @@ final class RaftTransportBridge: @unchecked Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try transport.configureAccepted(channel)
                     try channel.pipeline.syncOperations.addHandler(
-                        RaftAcceptHandler(bridge: self, logger: logger),
+                        RaftAcceptHandler(bridge: self, authentication: authentication, logger: logger),
                         name: RaftAcceptHandler.name
                     )
                 }
@@ -127,7 +138,7 @@ final class RaftTransportBridge: @unchecked Sendable {
     ) -> Int32 {
         guard !closing, let node else { return RAFT_CANCELED }
         pendingConnects += 1
-        let preamble = RaftPreamble(id: localID, address: localAddress)
+        let preamble = RaftPreamble(id: localID, address: localAddress, nonce: dialer.authentication.nonce())
         let request = UnsafeTransfer(request)
         let callback = UnsafeTransfer(callback)
         let dialer = self.dialer
@@ -135,6 +146,8 @@ final class RaftTransportBridge: @unchecked Sendable {
             var descriptor: Int32?
             do {
                 descriptor = try await dialer.dial(address: address, preamble: preamble)
+            } catch let error as RaftDialer.HandshakeRefused {
+                warnThrottled(key: "dial \(address) \(error)", "\(error)")
             } catch {
                 logger.debug("raft connect to \(address) (id \(id)) failed: \(error)")
             }
@@ -184,7 +197,10 @@ final class RaftTransportBridge: @unchecked Sendable {
                 let impostor = preamble.id == localID || preamble.address == localAddress
                 guard member && !impostor else {
                     let why = impostor ? "it claims to be this node" : "not a member of this node's Raft configuration"
-                    logger.warning("refusing Raft connection from \(preamble.address) (id \(preamble.id)): \(why)")
+                    warnThrottled(
+                        key: "member \(preamble.address) \(preamble.id) \(why)",
+                        "refusing Raft connection from \(preamble.address) (id \(preamble.id)): \(why)"
+                    )
                     closeDescriptor(fd)
                     return
                 }

@@ -198,6 +198,16 @@ extension MetaNode {
 
     private func addVoter(id: UInt64, address: String, node: RaftNode) async throws(MetaNodeError) {
         do {
+            try await node.probePeer(address: address)
+        } catch let error as RaftDialer.HandshakeRefused {
+            throw MetaNodeError(.unavailable, "cannot add \(address) to Raft: \(error)")
+        } catch {
+            throw MetaNodeError(
+                .unavailable,
+                "cannot add \(address) to Raft: \(error) (can this node reach \(address)? check bind-address and firewalls on port 8089)"
+            )
+        }
+        do {
             try await node.add(id: id, address: address)
             try await node.promote(id: id)
         } catch {

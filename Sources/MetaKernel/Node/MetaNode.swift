@@ -114,7 +114,13 @@ public final class MetaNode: Sendable {
             dialer: RaftDialer(
                 bindAddress: raftBind,
                 transport: plugins.transport,
-                discovery: plugins.discovery
+                discovery: plugins.discovery,
+                authentication: RaftAuthentication(
+                    secret: meta.internalSharedSecret,
+                    portalRequired: meta.raftPortalAuthRequired,
+                    dialerRequired: meta.raftDialerAuthRequired,
+                    authenticator: plugins.messageAuthenticator
+                )
             ),
             logger: logger
         )

@@ -12,6 +12,8 @@ public struct PluginCatalog: Sendable {
     public typealias TransportFactory = @Sendable (MetaConfig) throws -> any Transport
     /// Makes the registration plugin from the configuration.
     public typealias RegistrationFactory = @Sendable (MetaConfig) throws -> any Registration
+    /// Makes the HMAC used to authenticate Raft connections.
+    public typealias MessageAuthenticatorFactory = @Sendable () -> any MessageAuthenticator
 
     /// Discovery plugins by `[discovery] mode` (`hosts`, `dns`).
     public var discovery: [String: DiscoveryFactory] = [:]
@@ -23,6 +25,8 @@ public struct PluginCatalog: Sendable {
     public var tlsTransport: TransportFactory?
     /// The web-console registration plugin, when built in.
     public var registration: RegistrationFactory?
+    /// HMAC-SHA256 for `internal-shared-secret`, when built in.
+    public var messageAuthenticator: MessageAuthenticatorFactory?
 
     /// Creates an empty catalog.
     public init() {}
@@ -86,6 +90,22 @@ public struct PluginCatalog: Sendable {
             }
         }
 
+        var authenticator: (any MessageAuthenticator)?
+        if !config.meta.internalSharedSecret.isEmpty {
+            guard let make = messageAuthenticator else {
+                throw ConfigError(
+                    .invalidConfiguration,
+                    "[meta] internal-shared-secret: this build has no HMAC implementation to prove it with; leave it empty"
+                )
+            }
+            authenticator = make()
+            if !config.meta.raftPortalAuthRequired {
+                notices.append(
+                    "[meta] internal-shared-secret is set but raft-portal-auth-required = false: Raft connections that prove no secret are still accepted; set it to true on every meta node once all have the secret"
+                )
+            }
+        }
+
         var registrationPlugin: (any Registration)?
         if config.enterprise.registrationEnabled {
             if let make = registration {
@@ -101,6 +121,7 @@ public struct PluginCatalog: Sendable {
             transport: transport,
             licensing: licensing,
             registration: registrationPlugin,
+            messageAuthenticator: authenticator,
             notices: notices
         )
     }
@@ -113,8 +134,6 @@ extension PluginCatalog {
         let meta = config.meta
         let unenforced: [(Bool, String)] = [
             (meta.authEnabled, "auth-enabled"),
-            (meta.raftPortalAuthRequired, "raft-portal-auth-required"),
-            (meta.raftDialerAuthRequired, "raft-dialer-auth-required"),
             (meta.ensureFIPS, "ensure-fips"),
         ]
         for (enabled, key) in unenforced where enabled {
@@ -136,6 +155,8 @@ public struct SelectedPlugins: Sendable {
     public var licensing: (any Licensing)?
     /// Registers with the web console, when enabled and built in.
     public var registration: (any Registration)?
+    /// Proves and checks `internal-shared-secret` on Raft connections, when the secret is set.
+    public var messageAuthenticator: (any MessageAuthenticator)?
     /// Things the operator should know about the selection, logged at start-up as warnings.
     public var notices: [String]
 
@@ -145,12 +166,14 @@ public struct SelectedPlugins: Sendable {
         transport: any Transport,
         licensing: (any Licensing)? = nil,
         registration: (any Registration)? = nil,
+        messageAuthenticator: (any MessageAuthenticator)? = nil,
         notices: [String] = []
     ) {
         self.discovery = discovery
         self.transport = transport
         self.licensing = licensing
         self.registration = registration
+        self.messageAuthenticator = messageAuthenticator
         self.notices = notices
     }
 }
