@@ -13,6 +13,15 @@ enum JSONResponse {
         return raw(data, status: status)
     }
 
+    /// Already-encoded JSON in a buffer (shared, not copied).
+    static func raw(_ buffer: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: buffer)
+        )
+    }
+
     /// Already-encoded JSON.
     static func raw(_ data: some Sequence<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
         var buffer = ByteBuffer()

@@ -114,26 +114,30 @@ public struct MetaRoutes: Sendable {
                     return Self.response(for: error, request: request, scheme: node.plugins.transport.scheme)
                 }
             }
-            return JSONResponse.make(node.store.current)
+            return JSONResponse.raw(await node.store.currentJSON())
         }
         guard let index = UInt64(indexText) else {
             return JSONResponse.error("index: \"\(indexText)\" is not a non-negative integer", status: .badRequest)
         }
         let store = node.store
         let waiter = Task {
-            await withTaskGroup(of: MetaData?.self) { group in
-                group.addTask { await store.waitForChange(after: index) }
+            await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    _ = await store.waitForChange(after: index)
+                    return true
+                }
                 group.addTask {
                     try? await Task.sleep(for: Self.maximumPollWait)
-                    return nil
+                    return false
                 }
-                let first = await group.next() ?? nil
+                _ = await group.next()
                 group.cancelAll()
-                return first ?? store.current
             }
         }
         // A pending long poll must not hold up a graceful shutdown: answer with what we have.
-        let data = await withGracefulShutdownHandler {
+        // Either way the answer is the newest metadata (never older than what woke the poll),
+        // encoded once for every poll it wakes.
+        await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 await waiter.value
             } onCancel: {
@@ -142,7 +146,7 @@ public struct MetaRoutes: Sendable {
         } onGracefulShutdown: {
             waiter.cancel()
         }
-        return JSONResponse.make(data)
+        return JSONResponse.raw(await store.currentJSON())
     }
 
     /// Maps a node error to its HTTP answer: `307` to the leader, `503` without one, ...

@@ -61,7 +61,15 @@ extension RaftNode {
     /// in a layout it cannot read back, and drops them (and everything after) on the next start.
     /// The state machine therefore sees the padding and must ignore trailing zero bytes.
     public func apply(_ entry: [UInt8]) async throws(RaftError) -> ApplyOutcome {
+        try await propose { _ in entry }
+    }
+
+    /// Like ``apply(_:)``, but the entry is built on the loop thread from the current term, in
+    /// the same hop as `raft_apply`: a write costs one wake-up of the loop, and the term in the
+    /// entry is the one libraft appends it in. `makeEntry` must be quick.
+    public func propose(_ makeEntry: @escaping @Sendable (UInt64) -> [UInt8]) async throws(RaftError) -> ApplyOutcome {
         try await request(operation: "raft_apply") { node, box in
+            let entry = makeEntry(node.server.pointee.current_term)
             let padded = max((entry.count + 7) / 8 * 8, 8)
             guard let base = raft_malloc(padded) else { return RAFT_NOMEM }
             base.initializeMemory(as: UInt8.self, repeating: 0, count: padded)

@@ -170,16 +170,15 @@ public final class MetaNode: Sendable {
         guard let node = raft else {
             throw MetaNodeError(.unjoined, "this meta node is not part of a cluster; add it with influxd-ctl add-meta")
         }
-        let status = try await raftStatus(node)
-        guard status.role == .leader else { throw notLeaderError(status) }
-        let entry: [UInt8]
+        let commandJSON: [UInt8]
         do {
-            entry = try LogEntry(term: status.term, command: command).encoded()
+            commandJSON = try LogEntry.encode(command)
         } catch {
             throw MetaNodeError(.invalid, "cannot encode command: \(error)")
         }
         do {
-            return try await node.apply(entry)
+            // One hop to the Raft thread: libraft itself refuses with RAFT_NOTLEADER on a follower.
+            return try await node.propose { term in LogEntry.encoded(commandJSON: commandJSON, term: term) }
         } catch {
             if error.isLeadershipLost {
                 throw MetaNodeError(
@@ -199,9 +198,8 @@ public final class MetaNode: Sendable {
         guard let node = raft else {
             throw MetaNodeError(.unjoined, "this meta node is not part of a cluster; add it with influxd-ctl add-meta")
         }
-        let status = try await raftStatus(node)
-        guard status.role == .leader else { throw notLeaderError(status) }
         do {
+            // raft_barrier refuses with RAFT_NOTLEADER on a follower: no separate status hop.
             try await node.barrier()
         } catch {
             if error.isNotLeader, let fresh = try? await node.status() { throw notLeaderError(fresh) }

@@ -19,11 +19,29 @@ public struct LogEntry: Sendable, Codable, Equatable {
         self.command = command
     }
 
-    /// Encodes the entry for the log.
+    /// Encodes the entry for the log: JSON with sorted keys,
+    /// `{"command":{…},"term":N,"version":1}`.
     public func encoded() throws -> [UInt8] {
+        Self.encoded(commandJSON: try Self.encode(command), term: term, version: version)
+    }
+
+    /// Encodes a command as it appears inside an entry. The leader encodes a command once, off
+    /// the Raft thread, and adds the term there with ``encoded(commandJSON:term:version:)``.
+    public static func encode(_ command: MetaCommand) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return Array(try encoder.encode(self))
+        return Array(try encoder.encode(command))
+    }
+
+    /// The entry for an already encoded command: the same bytes `JSONEncoder` with sorted keys
+    /// gives for the whole entry, built by concatenation (cheap enough for the Raft thread).
+    public static func encoded(commandJSON: [UInt8], term: UInt64, version: Int = 1) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(commandJSON.count + 48)
+        bytes += #"{"command":"#.utf8
+        bytes += commandJSON
+        bytes += #","term":\#(term),"version":\#(version)}"#.utf8
+        return bytes
     }
 
     /// Decodes an entry read from the log, ignoring the zero bytes ``RaftNode`` pads entries with.

@@ -48,14 +48,12 @@ extension MetaData {
             if let problem = DatabaseInfo.problem(withName: name) {
                 return ApplyOutcome(index: index, error: problem)
             }
-            if database(named: name) == nil {
-                let position =
-                    databases.firstIndex { name.utf8.lexicographicallyPrecedes($0.name.utf8) } ?? databases.endIndex
-                databases.insert(DatabaseInfo(name: name), at: position)
-            }
+            let (position, found) = databasePosition(of: name)
+            if !found { databases.insert(DatabaseInfo(name: name), at: position) }
             return ApplyOutcome(index: index)
         case .dropDatabase(let name):
-            databases.removeAll { $0.name.utf8.elementsEqual(name.utf8) }
+            let (position, found) = databasePosition(of: name)
+            if found { databases.remove(at: position) }
             return ApplyOutcome(index: index)
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+public import NIOCore
 import Synchronization
 
 /// The node's copy of ``MetaData``: the state machine Raft applies into, and the source of
@@ -12,6 +14,12 @@ public final class MetaStore: RaftStateMachine {
         var data = MetaData()
         var waiters: [UInt64: Waiter] = [:]
         var nextWaiterID: UInt64 = 0
+        /// Bumped by every change of `data`; keys the JSON cache.
+        var generation: UInt64 = 0
+        /// `data` as JSON, when it was encoded at the current generation.
+        var json: (generation: UInt64, buffer: ByteBuffer)?
+        /// The encoding in progress, so that concurrent readers share it.
+        var encoding: (generation: UInt64, task: Task<ByteBuffer, Never>)?
     }
 
     private let state = Mutex(State())
@@ -90,6 +98,41 @@ public final class MetaStore: RaftStateMachine {
         }
     }
 
+    /// The current metadata as the JSON the API serves (sorted keys, unescaped slashes),
+    /// encoded once per change however many readers ask: 1,000 long polls woken by one write
+    /// share one encoding, and the buffer itself.
+    public func currentJSON() async -> ByteBuffer {
+        let (ready, pending): (ByteBuffer?, Task<ByteBuffer, Never>?) = state.withLock { state in
+            if let json = state.json, json.generation == state.generation { return (json.buffer, nil) }
+            if let encoding = state.encoding, encoding.generation == state.generation { return (nil, encoding.task) }
+            let data = state.data
+            let generation = state.generation
+            let task = Task { [self] in
+                let buffer = Self.encodeJSON(data)
+                self.state.withLock { state in
+                    if state.generation == generation { state.json = (generation, buffer) }
+                    if state.encoding?.generation == generation { state.encoding = nil }
+                }
+                return buffer
+            }
+            state.encoding = (generation, task)
+            return (nil, task)
+        }
+        if let ready { return ready }
+        return await pending!.value
+    }
+
+    /// `data` as the API's JSON.
+    static func encodeJSON(_ data: MetaData) -> ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // MetaData holds strings and integers only; encoding it cannot fail.
+        let bytes = (try? encoder.encode(data)) ?? Data("{}".utf8)
+        var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        return buffer
+    }
+
     /// The number of long-pollers waiting.
     public var waiterCount: Int {
         state.withLock { $0.waiters.count }
@@ -99,6 +142,8 @@ public final class MetaStore: RaftStateMachine {
     private func update<T>(_ body: (inout MetaData) -> T) -> T {
         let (result, woken) = state.withLock { state in
             let result = body(&state.data)
+            state.generation &+= 1
+            state.json = nil
             var woken: [(CheckedContinuation<MetaData, Never>, MetaData)] = []
             for (id, waiter) in state.waiters where waiter.afterIndex < state.data.index {
                 woken.append((waiter.continuation, state.data))

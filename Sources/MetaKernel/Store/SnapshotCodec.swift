@@ -22,13 +22,20 @@ public enum SnapshotCodec {
         guard bytes.count >= header.count, bytes.prefix(header.count).elementsEqual(header) else {
             throw SnapshotError(message: "snapshot has no influxd-meta v1 header")
         }
+        let data: MetaData
         do {
             var body = Array(bytes.dropFirst(header.count))
             while body.last == 0 { body.removeLast() }
-            return try JSONDecoder().decode(MetaData.self, from: Data(body))
+            data = try JSONDecoder().decode(MetaData.self, from: Data(body))
         } catch {
             throw SnapshotError(message: "snapshot does not decode: \(error)")
         }
+        // Lookups binary-search the database list; a snapshot that breaks its order would
+        // make them miss (and duplicate) databases.
+        guard data.databasesAreSorted else {
+            throw SnapshotError(message: "snapshot's databases are not in strictly increasing name order")
+        }
+        return data
     }
 }
 

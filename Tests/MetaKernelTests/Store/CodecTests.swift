@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 
 @testable import MetaKernel
@@ -43,6 +44,48 @@ struct CodecTests {
         } throws: { error in
             DecodingErrorText.describe(error) == "missing field \"name\""
         }
+    }
+
+    @Test(
+        "an entry built from an encoded command has JSONEncoder's exact bytes",
+        arguments: [
+            MetaCommand.createDatabase(name: "db/\"0\"\u{212B}"), .dropDatabase(name: "x"),
+            .createMetaNode(httpAddress: "h:8091", tcpAddress: "h:8089", rand: .max), .deleteMetaNode(id: 3),
+        ]
+    )
+    func splicedEntry(command: MetaCommand) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let whole = LogEntry(term: 123_456_789_012, command: command)
+        let spliced = LogEntry.encoded(commandJSON: try LogEntry.encode(command), term: whole.term)
+        #expect(spliced == Array(try encoder.encode(whole)))
+        #expect(try LogEntry.decode(spliced) == whole)
+    }
+
+    @Test("a snapshot whose databases are out of order is refused")
+    func unsortedSnapshot() throws {
+        var data = MetaData()
+        data.databases = [DatabaseInfo(name: "b"), DatabaseInfo(name: "a")]
+        let bytes = try SnapshotCodec.encode(data)
+        #expect(throws: SnapshotError.self) { _ = try SnapshotCodec.decode(bytes) }
+    }
+
+    @Test("the API's JSON is encoded once per change and follows every change")
+    func cachedJSON() async throws {
+        let store = MetaStore()
+        let first = await store.currentJSON()
+        let again = await store.currentJSON()
+        #expect(first.readableBytesView.elementsEqual(again.readableBytesView))
+        let entry = try LogEntry(term: 1, command: .createDatabase(name: "db")).encoded()
+        _ = entry.withUnsafeBytes { store.apply(entry: $0, index: 1) }
+        let concurrent = await withTaskGroup(of: [UInt8].self) { group in
+            for _ in 0..<50 { group.addTask { Array(await store.currentJSON().readableBytesView) } }
+            return await group.reduce(into: Set<[UInt8]>()) { $0.insert($1) }
+        }
+        #expect(concurrent.count == 1)
+        let decoded = try JSONDecoder().decode(MetaData.self, from: Data(concurrent.first!))
+        #expect(decoded == store.current)
+        #expect(decoded.database(named: "db") != nil)
     }
 
     @Test("log entries decode with Raft's zero padding")

@@ -19,6 +19,29 @@ struct MetaDataApplyTests {
         #expect(data.index == 7)
     }
 
+    @Test("random creates and drops keep the list sorted, unique, and equal to a set model")
+    func randomCreatesAndDrops() {
+        var generator = SystemRandomNumberGenerator()
+        var data = MetaData()
+        var model = Set<[UInt8]>()
+        let alphabet = ["a", "b", "z", "\u{00C5}", "\u{212B}", "0", "-", "é", "e\u{301}"]
+        for index in 1...3000 {
+            let name = (0..<Int.random(in: 1...3, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+            }.joined()
+            if Bool.random(using: &generator) {
+                _ = data.apply(.createDatabase(name: name), term: 1, index: UInt64(index))
+                model.insert(Array(name.utf8))
+            } else {
+                _ = data.apply(.dropDatabase(name: name), term: 1, index: UInt64(index))
+                model.remove(Array(name.utf8))
+            }
+            #expect((data.database(named: name) != nil) == model.contains(Array(name.utf8)))
+        }
+        #expect(data.databasesAreSorted)
+        #expect(data.databases.map { Array($0.name.utf8) } == model.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+
     @Test("names are compared byte for byte, not by Unicode equivalence")
     func byteNames() {
         var data = MetaData()
