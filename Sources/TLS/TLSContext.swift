@@ -1,5 +1,5 @@
 import COpenSSL
-public import Foundation
+public import FoundationEssentials
 
 /// An OpenSSL `SSL_CTX` holding this node's certificate, key, trust roots and `[tls]` settings,
 /// checked once when it is built and shared by every connection.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import MetaKernel
 import TLS
 
@@ -99,13 +100,13 @@ struct GlobalOptions: ParsableArguments {
 /// Output helpers: results on stdout, one-line errors on stderr with exit 1.
 enum Ctl {
     static func fail(_ command: String, _ message: String) -> Never {
-        FileHandle.standardError.write(Data("\(command): \(message)\n".utf8))
+        StandardError.write("\(command): \(message)\n")
         exit(1)
     }
 
     /// Writes a warning line to standard error.
     static func warn(_ command: String, _ message: String) {
-        FileHandle.standardError.write(Data("\(command): warning: \(message)\n".utf8))
+        StandardError.write("\(command): warning: \(message)\n")
     }
 
     /// JSON for a request body.
@@ -117,7 +118,7 @@ enum Ctl {
     static func confirm(_ prompt: String) -> Bool {
         print(prompt, terminator: "")
         fflush(nil)
-        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let answer = readLine()?.filter { !$0.isWhitespace }.lowercased() ?? ""
         return answer == "y" || answer == "yes"
     }
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MetaKernel
 
 extension InfluxdCtl {
@@ -95,7 +95,7 @@ enum ShowRendering {
         for row in rows {
             var line = ""
             for (i, cell) in row.enumerated() {
-                line += i == row.count - 1 ? cell : cell.padding(toLength: widths[i] + 3, withPad: " ", startingAt: 0)
+                line += i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] + 3 - cell.count)
             }
             out += line + "\n"
         }

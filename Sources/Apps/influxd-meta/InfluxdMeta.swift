@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import MetaKernel
 import StaticHosts
@@ -40,11 +41,11 @@ struct ConfigOption: ParsableArguments {
 /// Writes the one-line messages operators see.
 enum Diagnostics {
     static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("influxd-meta: warning: \(message)\n".utf8))
+        StandardError.write("influxd-meta: warning: \(message)\n")
     }
 
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("influxd-meta: \(message)\n".utf8))
+        StandardError.write("influxd-meta: \(message)\n")
         exit(1)
     }
 }

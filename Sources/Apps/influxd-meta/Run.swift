@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import MetaKernel
 import StaticHosts
@@ -29,7 +30,7 @@ extension InfluxdMeta {
                 do {
                     try "\(getpid())\n".write(toFile: pidfile, atomically: true, encoding: .utf8)
                 } catch {
-                    Diagnostics.fail("-pidfile \(pidfile): cannot write: \((error as NSError).localizedDescription)")
+                    Diagnostics.fail("-pidfile \(pidfile): cannot write: \(PosixReason.forWriting(pidfile))")
                 }
             }
             defer { if let pidfile { try? FileManager.default.removeItem(atPath: pidfile) } }

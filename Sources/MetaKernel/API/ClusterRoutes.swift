@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 public import Hummingbird
 
 /// Membership routes: `POST /join` (add-meta), `POST /remove` (remove-meta, leave), and the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 public import NIOCore
 import NIOHTTP1
 import NIOPosix

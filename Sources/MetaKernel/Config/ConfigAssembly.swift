@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A configuration being put together from defaults, a file and the environment, remembering where each
 /// non-default value came from so that validation errors can name the file or variable to fix.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `INFLUXDB_*` environment overrides, applied after the file (environment beats file beats default).
 ///
@@ -107,7 +107,7 @@ enum ConfigEnvironment {
                 context: "environment \(name)"
             )
         } else if let first = items.first {
-            let list = items.map { $0.value.trimmingCharacters(in: .whitespaces) }
+            let list = items.map { ConfigText.trimmingBlanks($0.value) }
             try assembly.set(
                 key,
                 to: .strings(list),
@@ -119,6 +119,6 @@ enum ConfigEnvironment {
 
     /// `"A, B,,C"` → `["A", "B", "C"]`: split on commas, trim spaces, drop empty items.
     private static func splitList(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        text.split(separator: ",").map { ConfigText.trimmingBlanks($0) }.filter { !$0.isEmpty }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A configuration problem that stops `influxd-meta` from starting.
 ///

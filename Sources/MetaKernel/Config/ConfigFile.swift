@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// POSIX access to the configuration file, with Go-style error text (`open /x: permission denied`).
 enum ConfigFile {

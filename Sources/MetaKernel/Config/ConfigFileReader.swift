@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TOMLKit
 
 /// Applies the text of an `influxdb-meta.conf` to a ``ConfigAssembly``: syntax errors with line and column, typed

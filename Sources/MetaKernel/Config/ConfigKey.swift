@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A typed configuration value, as read from TOML or the environment before it is stored.
 enum ConfigValue: Sendable, Equatable {
@@ -52,7 +52,7 @@ struct ConfigKey: Sendable {
 
     /// `INFLUXDB_META_ELECTION_TIMEOUT`: the section prefix plus the key upper-cased with `-` replaced by `_`.
     var environmentName: String {
-        section.environmentPrefix + name.uppercased().replacingOccurrences(of: "-", with: "_")
+        section.environmentPrefix + name.uppercased().replacing("-", with: "_")
     }
 
     /// Checks `value` and stores it.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Finds, reads and validates `influxdb-meta.conf`.
 ///

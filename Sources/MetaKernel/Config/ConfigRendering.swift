@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension MetaConfig {
     /// The effective configuration as TOML: every section and key in documentation order, durations as Go strings

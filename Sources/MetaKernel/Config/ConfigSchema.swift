@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension ConfigKey {
     /// Every key of `influxdb-meta.conf`, in rendering order.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A section of `influxdb-meta.conf`; ``top`` holds the keys before the first table header.
 enum ConfigSection: String, Sendable, CaseIterable {

@@ -1,7 +1,19 @@
-import Foundation
+import FoundationEssentials
 
 /// Text helpers shared by messages and rendering.
 enum ConfigText {
+    /// `text` without leading and trailing tabs and Unicode space separators (what
+    /// Foundation's `CharacterSet.whitespaces` trims; newlines stay).
+    static func trimmingBlanks(_ text: some StringProtocol) -> String {
+        func isBlank(_ character: Character) -> Bool {
+            character == "\t"
+                || character.unicodeScalars.allSatisfy { $0.properties.generalCategory == .spaceSeparator }
+        }
+        guard let first = text.firstIndex(where: { !isBlank($0) }) else { return "" }
+        let last = text.lastIndex(where: { !isBlank($0) })!
+        return String(text[first...last])
+    }
+
     /// `text` as a TOML basic string: in double quotes, with `"`, `\` and control characters escaped.
     static func quoted(_ text: String) -> String {
         var result = "\""

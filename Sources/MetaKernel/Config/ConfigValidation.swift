@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One validation finding: its text and the keys involved (to tell the user where those values came from).
 struct ConfigProblem {

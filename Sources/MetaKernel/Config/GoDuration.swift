@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A time span written in Go's `time.Duration` syntax, as used by every duration key of `influxdb-meta.conf`.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A `host:port` listen or advertise address such as `":8089"`, `"0.0.0.0:8089"`, `"meta-1:8091"` or `"[::1]:8091"`.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The result of loading: the effective configuration, the file it came from and non-fatal findings.
 public struct LoadedConfig: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension MetaConfig {
     /// The `[discovery]` section, an extension of this implementation: how peer host names are resolved.

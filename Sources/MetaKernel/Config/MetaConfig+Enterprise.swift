@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension MetaConfig {
     /// The `[enterprise]` section: the license and the (1.0-1.2) registration server.

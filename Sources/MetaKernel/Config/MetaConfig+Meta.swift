@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension MetaConfig {
     /// The `[meta]` section. Each key's environment variable is `INFLUXDB_META_` plus the key upper-cased with `-`

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension MetaConfig {
     /// The `[tls]` section: cipher suites and protocol versions for every TLS listener and dialer.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The whole `influxdb-meta.conf` of a meta node.
 ///

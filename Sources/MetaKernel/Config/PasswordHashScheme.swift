@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The parsed `[meta] password-hash` setting: `scheme[;key=value...]`.
 ///

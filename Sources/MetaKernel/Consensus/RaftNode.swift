@@ -1,5 +1,5 @@
 import CRaft
-import Foundation
+import FoundationEssentials
 public import Logging
 import Synchronization
 
@@ -121,11 +121,9 @@ public final class RaftNode: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
         try await bridge.bind(node: self)
         try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
-            let thread = Thread { [self] in
+            LoopThread.spawn(name: "raft-loop") { [self] in
                 runLoop(bootstrapping: bootstrapping, started: started)
             }
-            thread.name = "raft-loop"
-            thread.start()
         }
     }
 

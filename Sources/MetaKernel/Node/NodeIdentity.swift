@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Who this node is in its cluster, persisted as `node.json` under `[meta] dir`.
 ///
@@ -25,10 +25,15 @@ public struct NodeIdentity: Sendable, Codable, Equatable {
     /// The file name under `[meta] dir`.
     public static let fileName = "node.json"
 
+    /// The identity file's path in `directory`.
+    static func path(in directory: String) -> String {
+        directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
+    }
+
     /// Reads the identity in `directory`; `nil` when the node has none yet.
     /// - Throws: ``MetaNodeError`` naming the file when it exists but cannot be read or decoded.
     public static func load(from directory: String) throws(MetaNodeError) -> NodeIdentity? {
-        let path = (directory as NSString).appendingPathComponent(fileName)
+        let path = Self.path(in: directory)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -43,7 +48,7 @@ public struct NodeIdentity: Sendable, Codable, Equatable {
 
     /// Writes the identity into `directory` atomically.
     public func save(to directory: String) throws(MetaNodeError) {
-        let path = (directory as NSString).appendingPathComponent(Self.fileName)
+        let path = Self.path(in: directory)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let encoder = JSONEncoder()

@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 /// Where the node's license comes from and whether it is currently good.
 ///

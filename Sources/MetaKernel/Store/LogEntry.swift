@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The payload of one Raft log entry: a command and the term of the leader that proposed it.
 ///

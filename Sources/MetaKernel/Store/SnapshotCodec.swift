@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Encodes ``MetaData`` for Raft snapshots, and decodes it on restore.
 ///

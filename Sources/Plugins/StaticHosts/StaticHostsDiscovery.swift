@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 public import MetaKernel
 
 /// Peer discovery from a hosts file (`/etc/hosts` by default, `[discovery] hosts-file`).
@@ -68,10 +69,12 @@ public struct StaticHostsDiscovery: PeerDiscovery {
         do {
             return HostsFile(parsing: try String(contentsOfFile: configuration.hostsFile, encoding: .utf8))
         } catch {
+            // The system's words ("No such file or directory") when the file cannot be opened.
+            let reason = access(configuration.hostsFile, R_OK) == 0 ? "\(error)" : String(cString: strerror(errno))
             throw DiscoveryError(
                 host: "",
                 message:
-                    "cannot read \(configuration.hostsFile) for static-hosts discovery: \((error as NSError).localizedDescription); check [discovery] hosts-file"
+                    "cannot read \(configuration.hostsFile) for static-hosts discovery: \(reason); check [discovery] hosts-file"
             )
         }
     }
