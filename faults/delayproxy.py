@@ -122,6 +122,7 @@ class Stats:
     bytes: int = 0
     held: float = 0.0  # total seconds chunks were held
     most: float = 0.0  # the longest hold
+    end: str = "open"  # how it ended: "eof" (passed on as a half-close), "read error", "write error"
 
     def add(self, size: int, held: float) -> None:
         self.chunks += 1
@@ -131,7 +132,8 @@ class Stats:
 
     def __str__(self) -> str:
         mean = self.held / self.chunks if self.chunks else 0.0
-        return f"{self.chunks} chunks {self.bytes} B, held mean {mean * 1000:.0f} ms max {self.most * 1000:.0f} ms"
+        return (f"{self.chunks} chunks {self.bytes} B, held mean {mean * 1000:.0f} ms max {self.most * 1000:.0f} ms, "
+                f"{self.end}")
 
 
 @dataclass
@@ -227,9 +229,11 @@ class Proxy:
                 task.cancel()
             for w in connection.writers:
                 w.transport.abort()
-        failed = [t.exception() for t in connection.tasks if t.done() and not t.cancelled() and t.exception()]
-        ending = "dropped" if connection.dropped else f"{failed[0].__class__.__name__} {failed[0]}" if failed else "closed"
-        self.say(f"{connection.where} {ending}: out {connection.out}; back {connection.back}")
+        failed = [(side, t.exception()) for side, t in zip(("out", "back"), connection.tasks)
+                  if t.done() and not t.cancelled() and t.exception()]
+        ending = ("dropped" if connection.dropped else
+                  f"{failed[0][0]}: {failed[0][1].__class__.__name__} {failed[0][1]}" if failed else "closed")
+        self.say(f"{connection.where} {ending}; out (to the peer): {connection.out}; back: {connection.back}")
 
     async def pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, stats: Stats) -> None:
         """One direction. A reader task stamps each chunk with its arrival and release time and
@@ -257,14 +261,18 @@ class Proxy:
                 if wait > 0:
                     await asyncio.sleep(wait)
                 if isinstance(data, Exception):
+                    stats.end = "read error"
                     raise data
                 if not data:
+                    stats.end = "eof"
                     if writer.can_write_eof():
                         writer.write_eof()
                     return
                 stats.add(len(data), time.monotonic() - arrival)
+                stats.end = "write error"  # until the write is through
                 writer.write(data)
                 await writer.drain()
+                stats.end = "open"
         finally:
             reading.cancel()
 
