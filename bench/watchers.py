@@ -14,9 +14,10 @@ also reads the write's answer, so all are on the same clock.
     watchers.py meta N WRITE_ADDR WATCH_ADDR... --index I
     watchers.py etcd N WRITE_ADDR WATCH_ADDR... --key B64KEY
 
-Prints `watchers= woken= early= ack_ms= p50_ms= p99_ms= max_ms=`: wake-up times are measured
-from the moment the write's acknowledgement arrived (negative: woken before the writer saw
-its acknowledgement; `early` counts those); `ack_ms` is the write's own latency."""
+Prints `watchers= woken= early= register_s= ack_ms= p50_ms= p99_ms= max_ms= by_member=`:
+wake-up times are measured from the moment the write's acknowledgement arrived (negative:
+woken before the writer saw its acknowledgement; `early` counts those); `ack_ms` is the
+write's own latency; `by_member` gives the median/max per watched member."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class Conn:
     """One connection and what has arrived on it."""
 
     def __init__(self, addr: str, request: bytes):
+        self.addr = addr
         host, port = addr.rsplit(":", 1)
         self.sock = socket.create_connection((host, int(port)), timeout=10)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -90,6 +92,15 @@ def pump(sel: selectors.BaseSelector, timeout: float) -> list[Conn]:
 def percentile(values: list[float], p: float) -> float:
     """The p-th quantile of sorted `values` (nearest rank below), or nan when empty."""
     return values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
+
+
+def by_member(watchers: list[Conn], ack: float) -> str:
+    """Median and max wake-up (ms after the ack) per watched member: `addr:p50/max,...`."""
+    parts = []
+    for addr in dict.fromkeys(c.addr for c in watchers):
+        times = sorted((c.done_at - ack) * 1000 for c in watchers if c.addr == addr and c.done_at is not None)
+        parts.append(f"{addr}:{percentile(times, 0.5):.0f}/{percentile(times, 1.0):.0f}")
+    return ",".join(parts)
 
 
 def main() -> int:
@@ -159,7 +170,7 @@ def main() -> int:
         print(f"watchers={args.n} woken={len(after_ack)} early={sum(1 for v in after_ack if v < 0)} "
               f"register_s={register_s:.2f} ack_ms={(writer.done_at - t_send) * 1000:.2f} "
               f"p50_ms={percentile(after_ack, 0.5):.2f} p99_ms={percentile(after_ack, 0.99):.2f} "
-              f"max_ms={percentile(after_ack, 1.0):.2f}")
+              f"max_ms={percentile(after_ack, 1.0):.2f} by_member={by_member(watchers, writer.done_at)}")
         return 0 if len(after_ack) == args.n else 1
     finally:
         for conn in watchers:
