@@ -1,177 +1,467 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark: a three-node influxd-meta cluster and a three-member etcd on
-loopback, driven by the same closed-loop HTTP client (httpload.py), on the same machine.
+loopback, driven by the same clients (httpload.py, watchers.py) on the same machine.
 
-    python3 bench/run.py [--bin .build/release]      # needs etcd-server (Debian) installed
+    python3 bench/run.py --bin .build/release            # full sizes (100,000 databases)
+    python3 bench/run.py --bin .build/release --quick    # functional check, about a minute
+    python3 bench/run.py --bin .build/release --repeat 3 # three fresh rounds, then medians
 
-Prints each figure for both systems and the ratio (ours / etcd; for latencies and failover,
-lower is better). Covered so far: writes at 1, 16 and 64 connections (create-database
-committed through Raft vs an etcd put), leader kill -9 to the first acknowledged write, idle
-RSS per node, start-up to ready. Timings are printed, never asserted."""
+Needs etcd-server and etcd-client (Debian). Prints each figure for both systems and the
+ratio (ours / etcd: for times and latencies lower is better, for throughput higher is better).
+With --repeat N every round starts fresh clusters; after the last round a table of medians
+(and the range of each figure) follows. Timings are printed, never asserted. What each figure
+measures: bench/README.md."""
 
 from __future__ import annotations
 
 import argparse
-import json
+import base64
+import dataclasses
 import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
-import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from clusters import HERE, NODES, Cluster, Etcd, Meta, port_in_use, wait_since
 
-
-def load(target: str, path: str, body: str, conns: int, per: int) -> dict:
-    out = subprocess.run([sys.executable, f"{HERE}/httpload.py", target, "POST", path, body, str(conns), str(per)],
-                         capture_output=True, text=True, check=True, timeout=120).stdout
-    print(f"  {target}{path} x{conns}: {out.strip()}", flush=True)
-    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", out)}
+Row = tuple[str, float | None, float | None]
+PAD = {"type": "create-database", "name": "!pad"}  # sorts first: a no-op create finds it at once
+PAD_BODY = '{"type":"create-database","name":"!pad"}'
 
 
-def rss_kb(pid: int) -> int:
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+@dataclasses.dataclass
+class Sizes:
+    """How much each phase does."""
+
+    reads: tuple[tuple[int, int], ...]   # (connections, requests per connection)
+    writes: tuple[tuple[int, int], ...]
+    watchers: int
+    failovers: int
+    databases: int
+    snapshot_threshold: int
+    settle: float                        # seconds of quiet after each recovery
 
 
-def answers(url: str) -> bool:
-    try:
-        return urllib.request.urlopen(url, timeout=1.0).status == 200
-    except Exception:
-        return False
+FULL = Sizes(reads=((1, 1000), (64, 50)), writes=((1, 500), (16, 200), (64, 60)), watchers=1000,
+             failovers=5, databases=100_000, snapshot_threshold=8192, settle=1.0)
+QUICK = Sizes(reads=((1, 200), (64, 10)), writes=((1, 100), (16, 20), (64, 5)), watchers=200,
+              failovers=2, databases=5_000, snapshot_threshold=1024, settle=0.5)
+BULK_CONNS = 16
+BULK_CHUNKS = 10
 
 
-def get(url: str, timeout: float = 1.0) -> dict | None:
-    try:
-        return json.load(urllib.request.urlopen(url, timeout=timeout))
-    except Exception:
-        return None
+class Report:
+    """The rows of one round, and notes: printed as they come, kept for the summary."""
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.notes: list[str] = []
+
+    def row(self, name: str, ours: float | None, theirs: float | None) -> None:
+        self.rows.append((name, ours, theirs))
+
+    def note(self, text: str) -> None:
+        print(f"  {text}", flush=True)
+        self.notes.append(text)
 
 
-class Meta:
-    def __init__(self, binaries: str, root: str):
-        self.binaries, self.root, self.procs = binaries, root, {}
-
-    def start(self, i: int) -> float:
-        os.makedirs(f"{self.root}/{i}", exist_ok=True)
-        conf = f"{self.root}/{i}/m.conf"
-        with open(conf, "w") as f:
-            f.write(f'hostname = "127.0.0.{i}"\n[meta]\ndir = "{self.root}/{i}/meta"\n'
-                    f'bind-address = "127.0.0.{i}:8089"\nhttp-bind-address = "127.0.0.{i}:8091"\n'
-                    '[logging]\nlevel = "warn"\n')
-        t0 = time.perf_counter()
-        self.procs[i] = subprocess.Popen([f"{self.binaries}/influxd-meta", "-config", conf],
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while not answers(f"http://127.0.0.{i}:8091/ping") and time.perf_counter() - t0 < 10:
-            time.sleep(0.002)
-        return time.perf_counter() - t0
-
-    def join(self) -> float:
-        t0 = time.perf_counter()
-        for i in (1, 2, 3):
-            subprocess.run([f"{self.binaries}/influxd-ctl", "-bind", "127.0.0.1:8091", "join", f"127.0.0.{i}:8091"],
-                           capture_output=True, check=True)
-        return time.perf_counter() - t0
-
-    def leader(self) -> int:
-        status = get("http://127.0.0.1:8091/status") or {}
-        return int(status.get("leader", "127.0.0.1:8089").split(":")[0].rsplit(".", 1)[1])
-
-    def stop(self) -> None:
-        for p in self.procs.values():
-            p.kill()
+def load(addr: str, method: str, path: str, body: str, conns: int, per: int) -> dict[str, float]:
+    """One httpload.py run; its figures (requests, errors, seconds, rps, p50_ms, p99_ms, max_ms)."""
+    out = subprocess.run([sys.executable, f"{HERE}/httpload.py", addr, method, path, body, str(conns), str(per)],
+                         capture_output=True, text=True, check=True, timeout=3600).stdout
+    print(f"    {method} {addr}{path} x{conns}: {out.strip()}", flush=True)
+    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+|nan)", out)}
 
 
-def stop_etcd() -> None:
-    """Stops a bench etcd and waits until its members are gone (their ports are reused)."""
-    pids = []
-    for i in (1, 2, 3):
-        try:
-            pids.append(int(open(f"/tmp/bench-etcd/e{i}.pid").read()))
-        except (OSError, ValueError):
-            pass
-    subprocess.run([f"{HERE}/etcd3.sh", "stop", "/tmp/bench-etcd"], capture_output=True)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{p}") for p in pids):
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def leader_of(system: Cluster, timeout: float = 60) -> int:
+    """The current leader, waiting for one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        leader = system.leader()
+        if leader is not None:
+            return leader
         time.sleep(0.05)
-    for p in pids:
-        if os.path.exists(f"/proc/{p}"):
-            os.kill(p, signal.SIGKILL)
+    raise RuntimeError(f"{system.name}: no leader within {timeout:.0f} s")
 
 
-def failover_meta(meta: Meta) -> float:
-    leader = meta.leader()
-    other = next(i for i in (1, 2, 3) if i != leader)
+def median(values: list[float]) -> float:
+    values = [v for v in values if v == v]
+    return statistics.median(values) if values else float("nan")
+
+
+def startup(meta: Meta, etcd: Etcd, report: Report) -> None:
+    """Start-up to answering, three fresh nodes to a first acknowledged write, idle RSS."""
+    ours_ready, ours_form = meta.bootstrap()
+    theirs_ready, theirs_form = etcd.bootstrap()
+    time.sleep(2)
+    report.row("idle RSS per node (MB)", meta.rss_mb(), etcd.rss_mb())
+    report.row("start-up to answering, per node (ms)", median(ours_ready) * 1000, median(theirs_ready) * 1000)
+    report.row("three fresh nodes to first acked write (ms)", ours_form * 1000, theirs_form * 1000)
+
+
+def reads(meta: Meta, etcd: Etcd, sizes: Sizes, report: Report) -> None:
+    """Linearizable reads on the leader: GET /?consistent=true against a range with
+    serializable=false (etcd's default) of one key."""
+    ml, el = leader_of(meta), leader_of(etcd)
+    etcd.write(el, "read-me", timeout=5)
+    for conns, per in sizes.reads:
+        ours = load(meta.addr(ml), "GET", "/?consistent=true", "", conns, per)
+        theirs = load(etcd.addr(el), "POST", "/v3/kv/range", f'{{"key":"{b64("read-me")}"}}', conns, per)
+        report.row(f"linearizable reads/s, {conns} conn", ours["rps"], theirs["rps"])
+        report.row(f"read p50 ms, {conns} conn", ours["p50_ms"], theirs["p50_ms"])
+        report.row(f"read p99 ms, {conns} conn", ours["p99_ms"], theirs["p99_ms"])
+
+
+def watch(system: str, n: int, write_addr: str, watch_addrs: list[str], extra: list[str]) -> dict[str, float]:
+    """One watchers.py run; its figures."""
+    result = subprocess.run([sys.executable, f"{HERE}/watchers.py", system, str(n), write_addr, *watch_addrs, *extra],
+                            capture_output=True, text=True, timeout=600)
+    print(f"    {system} watchers: {result.stdout.strip()} {result.stderr.strip()}", flush=True)
+    return {k: float(v) for k, v in re.findall(r"(\w+)=(-?\d+(?:\.\d+)?|nan)(?=\s|$)", result.stdout)}
+
+
+def watchers(meta: Meta, etcd: Etcd, sizes: Sizes, report: Report) -> None:
+    """N watchers spread over the three members, woken by one write on the leader."""
+    n = sizes.watchers
+    ml, el = leader_of(meta), leader_of(etcd)
+    index = meta.applied(ml) or 0
+    settle = f"{1 + n / 500:.1f}"
+    ours = watch("meta", n, meta.addr(ml), [meta.addr(i) for i in NODES], ["--index", str(index), "--settle", settle])
+    theirs = watch("etcd", n, etcd.addr(el), [etcd.addr(i) for i in NODES], ["--key", b64("watched")])
+    for figure in ("p50", "p99", "max"):
+        report.row(f"{n:,} watchers woken by one write, {figure} ms after ack",
+                   ours.get(f"{figure}_ms"), theirs.get(f"{figure}_ms"))
+
+
+def writes(meta: Meta, etcd: Etcd, sizes: Sizes, report: Report) -> None:
+    """Writes on the leader: a create-database committed through Raft against an etcd put."""
+    ml, el = leader_of(meta), leader_of(etcd)
+    for conns, per in sizes.writes:
+        ours = load(meta.addr(ml), "POST", "/execute", '{"type":"create-database","name":"b' + str(conns) + '-{i}"}',
+                    conns, per)
+        theirs = load(etcd.addr(el), "POST", "/v3/kv/put", '{"key":"{b64:b' + str(conns) + '-{i}}","value":"dmFsdWUtMjU2"}',
+                      conns, per)
+        report.row(f"writes/s, {conns} conn", ours["rps"], theirs["rps"])
+        report.row(f"write p50 ms, {conns} conn", ours["p50_ms"], theirs["p50_ms"])
+        report.row(f"write p99 ms, {conns} conn", ours["p99_ms"], theirs["p99_ms"])
+
+
+def failover_once(system: Cluster, run: int, settle: float) -> float:
+    """kill -9 of the leader to the first write acknowledged through a survivor (alternating
+    between the two, following a redirect); then the killed member is restarted and caught up."""
+    leader = leader_of(system)
+    survivors = [i for i in NODES if i != leader]
     t0 = time.perf_counter()
-    meta.procs[leader].send_signal(signal.SIGKILL)
-    n = 0
-    deadline = time.perf_counter() + 30
-    while time.perf_counter() < deadline:
+    system.kill(leader)
+    elapsed, n = float("nan"), 0
+    while time.perf_counter() - t0 < 60:
         n += 1
-        try:
-            req = urllib.request.Request(f"http://127.0.0.{other}:8091/execute",
-                                         data=json.dumps({"type": "create-database", "name": f"fo{n}"}).encode())
-            if urllib.request.urlopen(req, timeout=0.5).status == 200:
-                return time.perf_counter() - t0
-        except Exception:
+        if system.write(survivors[n % 2], f"fo{run}-{n}", timeout=0.5) is not None:
+            elapsed = time.perf_counter() - t0
+            break
+        time.sleep(0.01)
+    t1 = system.restart(leader)
+    recovered = wait_since(t1, lambda: system.caught_up(leader), 300, 0.05)
+    if recovered != recovered:
+        raise RuntimeError(f"{system.name}: member {leader} did not catch up within 300 s of its restart")
+    time.sleep(settle)
+    return elapsed
+
+
+def failover(meta: Meta, etcd: Etcd, sizes: Sizes, report: Report) -> None:
+    """The median of several leader kills, each system in turn."""
+    ours = [failover_once(meta, r, sizes.settle) * 1000 for r in range(sizes.failovers)]
+    theirs = [failover_once(etcd, r, sizes.settle) * 1000 for r in range(sizes.failovers)]
+    report.note(f"failover runs (ms): influxd-meta {', '.join(f'{v:.0f}' for v in ours)}; "
+                f"etcd {', '.join(f'{v:.0f}' for v in theirs)}")
+    report.row(f"leader kill -9 to first acked write, median of {sizes.failovers} (ms)", median(ours), median(theirs))
+
+
+def bulk_load(system: Cluster, path: str, template: str, total: int, report: Report) -> tuple[float, int]:
+    """Writes `total` items at BULK_CONNS connections on the leader, in chunks; a chunk with
+    errors (a leader change) is sent again to the new leader (writes are idempotent). Returns
+    the seconds taken and the number of items."""
+    per = -(-total // (BULK_CHUNKS * BULK_CONNS))
+    t0 = time.perf_counter()
+    for chunk in range(BULK_CHUNKS):
+        body = template.replace("{c}", str(chunk))
+        for attempt in range(5):
+            result = load(system.addr(leader_of(system)), "POST", path, body, BULK_CONNS, per)
+            if result["errors"] == 0:
+                break
+            report.note(f"{system.name}: bulk chunk {chunk} had {result['errors']:.0f} errors; sending it again")
+        else:
+            raise RuntimeError(f"{system.name}: bulk chunk {chunk} kept failing")
+    return time.perf_counter() - t0, per * BULK_CHUNKS * BULK_CONNS
+
+
+def bulk(meta: Meta, etcd: Etcd, sizes: Sizes, report: Report) -> int:
+    """N databases (etcd: N keys named like them, valued with the name), then RSS."""
+    ours, count = bulk_load(meta, "/execute", '{"type":"create-database","name":"big{c}-{i}"}', sizes.databases, report)
+    theirs, _ = bulk_load(etcd, "/v3/kv/put", '{"key":"{b64:big{c}-{i}}","value":"{b64:big{c}-{i}}"}',
+                          sizes.databases, report)
+    report.note(f"bulk load of {count:,} items at {BULK_CONNS} conn: influxd-meta {count / ours:.0f}/s, "
+                f"etcd {count / theirs:.0f}/s")
+    time.sleep(2)
+    report.row(f"load {count:,} databases / keys, {BULK_CONNS} conn (s)", ours, theirs)
+    report.row(f"RSS per node after {count:,} databases / keys (MB)", meta.rss_mb(), etcd.rss_mb())
+    return count
+
+
+def execute(meta: Meta, leader: int, command: dict) -> int:
+    """POST /execute, retried for a while; the committed index."""
+    for _ in range(50):
+        index = meta.execute(leader, command, timeout=30)
+        if index is not None:
+            return index
+        time.sleep(0.1)
+    raise RuntimeError("influxd-meta: a write kept failing")
+
+
+def newest_snapshot(meta: Meta, i: int) -> int:
+    """The index of node i's newest complete snapshot (0 without one)."""
+    return max((s[0] for s in meta.snapshots(i)), default=0)
+
+
+class SnapshotWatcher(threading.Thread):
+    """Lists a raft directory every millisecond; records when each snapshot newer than `base`
+    first appeared complete (time.monotonic())."""
+
+    def __init__(self, meta: Meta, node: int, base: int):
+        super().__init__(daemon=True)
+        self.meta, self.node, self.base = meta, node, base
+        self.seen: dict[str, tuple[int, int, float]] = {}
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            now = time.monotonic()
+            for index, stamp, name in self.meta.snapshots(self.node):
+                if index > self.base and name not in self.seen:
+                    self.seen[name] = (index, stamp, now)
+            time.sleep(0.001)
+
+
+def meta_snapshot(meta: Meta, threshold: int, report: Report) -> tuple[float, int]:
+    """Brings the leader's log to one entry short of its next snapshot with no-op writes, then
+    makes the write that triggers it, on a quiet cluster. The snapshot's duration runs from
+    libraft's timestamp in its file name (uv_now: CLOCK_MONOTONIC ms, taken just before the
+    state is encoded) to the moment the data file is renamed into place (fsynced). Returns the
+    duration and the snapshot's index."""
+    leader = leader_of(meta)
+    for _ in range(3):
+        base = newest_snapshot(meta, leader)
+        index = execute(meta, leader, PAD)
+        fill = base + threshold - 1 - index - 64
+        if fill >= BULK_CONNS:
+            load(meta.addr(leader), "POST", "/execute", PAD_BODY, BULK_CONNS, fill // BULK_CONNS)
+        while index < base + threshold - 1:
+            index = execute(meta, leader, PAD)
+        if index != base + threshold - 1 or newest_snapshot(meta, leader) != base:
+            continue  # a snapshot came while filling (or is being written): aim for the next one
+        time.sleep(1)
+        poller = SnapshotWatcher(meta, leader, base)
+        poller.start()
+        t_send = time.monotonic()
+        trigger = execute(meta, leader, PAD)
+        t_ack = time.monotonic()
+        deadline = time.monotonic() + 600
+        while not poller.seen and time.monotonic() < deadline:
             time.sleep(0.01)
-    return float("nan")
+        poller.stopping.set()
+        poller.join()
+        if not poller.seen:
+            raise RuntimeError("influxd-meta: the triggered snapshot never appeared")
+        name, (snap_index, stamp, seen_at) = min(poller.seen.items(), key=lambda kv: kv[1][0])
+        start = stamp / 1000
+        if not t_send - 0.005 <= start <= seen_at:
+            report.note(f"influxd-meta: snapshot timestamp {start:.3f} outside [{t_send:.3f}, {seen_at:.3f}]; "
+                        "timing from the trigger write instead")
+            start = t_send
+        size = os.path.getsize(f"{meta.raft_dir(leader)}/{name}")
+        report.note(f"influxd-meta snapshot: index {snap_index} (trigger write {trigger}), {size:,} bytes on disk, "
+                    f"{meta.database_count(leader):,} databases, {(seen_at - start) * 1000:.0f} ms from libraft's "
+                    f"timestamp to the file in place (trigger write acked {(t_ack - t_send) * 1000:.0f} ms after sent)")
+        return seen_at - start, snap_index
+    raise RuntimeError("influxd-meta: could not place a snapshot trigger")
+
+
+def snapshots(meta: Meta, etcd: Etcd, sizes: Sizes, count: int, report: Report) -> int:
+    """Ours: one snapshot taken by libraft at its threshold. etcd: `etcdctl snapshot save`.
+    Returns the index of our snapshot."""
+    ours, index = meta_snapshot(meta, sizes.snapshot_threshold, report)
+    el = leader_of(etcd)
+    path = f"{etcd.root}/backup.db"
+    theirs = etcd.snapshot_save(el, path)
+    report.note(f"etcd snapshot save: {os.path.getsize(path):,} bytes, {theirs * 1000:.0f} ms (etcdctl start included)")
+    report.row(f"snapshot with {count:,} databases / keys (ms)", ours * 1000, theirs * 1000)
+    return index
+
+
+def restart_member(system: Cluster, victim: int) -> tuple[float, float]:
+    """kill -9 of a follower, exec again: seconds to answering and to having applied everything
+    the leader had applied before the kill."""
+    target = system.applied(leader_of(system)) or 0
+    system.kill(victim)
+    t0 = system.restart(victim)
+    answering = wait_since(t0, lambda: system.answering(victim), 900, 0.01)
+    caught_up = wait_since(t0, lambda: (system.applied(victim) or -1) >= target, 900, 0.01)
+    return answering, caught_up
+
+
+def restores(meta: Meta, etcd: Etcd, sizes: Sizes, count: int, after: int, report: Report) -> None:
+    """A follower killed and restarted on the loaded state. Ours: restarted right after it took
+    its own snapshot of everything loaded (no-op writes bring it there), so the figure is the
+    restore of that snapshot plus a short log replay. etcd: reopens its bbolt file and replays
+    its WAL."""
+    ml = leader_of(meta)
+    time.sleep(1)
+    victim = max((i for i in NODES if i != ml), key=lambda i: newest_snapshot(meta, i))
+    for _ in range(sizes.snapshot_threshold // 256 + 10):
+        if newest_snapshot(meta, victim) >= after:
+            break
+        load(meta.addr(ml), "POST", "/execute", PAD_BODY, BULK_CONNS, 16)
+        time.sleep(0.2)
+    time.sleep(1)
+    newest = newest_snapshot(meta, victim)
+    replay = (meta.applied(victim) or 0) - newest
+    ours = restart_member(meta, victim)
+    report.note(f"influxd-meta restart of node {victim}: snapshot at {newest}, {replay} log entries after it")
+    theirs = restart_member(etcd, next(i for i in NODES if i != leader_of(etcd)))
+    report.row(f"restart with {count:,}: exec to answering (ms)", ours[0] * 1000, theirs[0] * 1000)
+    report.row(f"restart with {count:,}: exec to caught up (ms)", ours[1] * 1000, theirs[1] * 1000)
+
+
+def run_round(binaries: str, sizes: Sizes, root: str) -> Report:
+    """One full table on fresh clusters under `root`; both clusters are killed on the way out."""
+    report = Report()
+    meta = Meta(binaries, f"{root}/meta", sizes.snapshot_threshold)
+    etcd = Etcd(f"{root}/etcd")
+    try:
+        print("  start-up", flush=True)
+        startup(meta, etcd, report)
+        print("  linearizable reads", flush=True)
+        reads(meta, etcd, sizes, report)
+        print("  watchers", flush=True)
+        watchers(meta, etcd, sizes, report)
+        print("  writes", flush=True)
+        writes(meta, etcd, sizes, report)
+        print("  failover", flush=True)
+        failover(meta, etcd, sizes, report)
+        print(f"  bulk load of {sizes.databases:,}", flush=True)
+        count = bulk(meta, etcd, sizes, report)
+        print("  snapshot", flush=True)
+        index = snapshots(meta, etcd, sizes, count, report)
+        print("  restart", flush=True)
+        restores(meta, etcd, sizes, count, index, report)
+    finally:
+        meta.stop()
+        etcd.stop()
+    return report
+
+
+def fmt(value: float | None, width: int) -> str:
+    if value is None or value != value:
+        return f"{'-':>{width}}"
+    return f"{value:{width}.{2 if abs(value) < 10 else 1 if abs(value) < 1000 else 0}f}"
+
+
+def ratio(ours: float | None, theirs: float | None) -> str:
+    if ours is None or theirs is None or ours != ours or theirs != theirs or theirs == 0:
+        return f"{'-':>8}"
+    return f"{ours / theirs:8.2f}"
+
+
+def print_table(rows: list[Row]) -> None:
+    print(f"{'figure':58} {'influxd-meta':>12} {'etcd':>10} {'ratio':>8}")
+    for name, ours, theirs in rows:
+        print(f"{name:58} {fmt(ours, 12)} {fmt(theirs, 10)} {ratio(ours, theirs)}")
+
+
+def print_medians(reports: list[Report]) -> None:
+    """Median of each figure over the rounds, the ratio of the medians, and each range."""
+    print(f"\nmedians of {len(reports)} rounds")
+    print(f"{'figure':58} {'influxd-meta':>12} {'etcd':>10} {'ratio':>8}  {'influxd-meta range':>20}  {'etcd range':>20}")
+    for k, (name, _, _) in enumerate(reports[0].rows):
+        ours = [r.rows[k][1] for r in reports if r.rows[k][1] is not None]
+        theirs = [r.rows[k][2] for r in reports if r.rows[k][2] is not None]
+        mo = median(ours) if ours else None
+        mt = median(theirs) if theirs else None
+        span = lambda vs: f"{fmt(min(vs), 9)}..{fmt(max(vs), 9)}" if vs else f"{'-':>20}"
+        print(f"{name:58} {fmt(mo, 12)} {fmt(mt, 10)} {ratio(mo, mt)}  {span(ours)}  {span(theirs)}")
+
+
+def check_ports() -> str | None:
+    """Names a port the clusters need that is already taken (a previous run's leftovers?)."""
+    for i in NODES:
+        for host, port in ((f"127.0.0.{i}", 8091), (f"127.0.0.{i}", 8089), ("127.0.0.1", int(f"{i}2379")),
+                           ("127.0.0.1", int(f"{i}2380"))):
+            if port_in_use(host, port):
+                return f"{host}:{port}"
+    return None
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bin", default=".build/release")
+    parser.add_argument("--bin", default=".build/release", help="directory holding influxd-meta and influxd-ctl")
+    parser.add_argument("--quick", action="store_true", help="small sizes: a functional check in about a minute")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds on fresh clusters; medians at the end")
+    parser.add_argument("--databases", type=int, help="databases (etcd: keys) for the RSS, snapshot and restart figures")
+    parser.add_argument("--watchers", type=int, help="long polls / watches woken by one write")
+    parser.add_argument("--failovers", type=int, help="leader kills per system (the median is reported)")
+    parser.add_argument("--snapshot-threshold", type=int, help="influxd-meta raft-snapshot-threshold")
     args = parser.parse_args()
-    if not shutil.which("etcd"):
+    sizes = dataclasses.replace(QUICK if args.quick else FULL)
+    for field in ("databases", "watchers", "failovers", "snapshot_threshold"):
+        if getattr(args, field) is not None:
+            setattr(sizes, field, getattr(args, field))
+    binaries = os.path.abspath(args.bin)
+    if not shutil.which("etcd") or not shutil.which("etcdctl"):
         print("bench: etcd is not installed (apt-get install etcd-server etcd-client)")
         return 1
-    binaries = os.path.abspath(args.bin)
-    root = "/tmp/bench-meta"
-    shutil.rmtree(root, ignore_errors=True)
-    rows = []
-    stop_etcd()
-    meta = Meta(binaries, root)
+    if not os.access(f"{binaries}/influxd-meta", os.X_OK) or not os.access(f"{binaries}/influxd-ctl", os.X_OK):
+        print(f"bench: no influxd-meta / influxd-ctl in {binaries}")
+        return 1
+    taken = check_ports()
+    if taken:
+        print(f"bench: {taken} is in use; stop whatever holds it (a previous run's nodes?) and try again")
+        return 1
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
+    workdir = tempfile.mkdtemp(prefix="bench-")
+    reports: list[Report] = []
+    print(f"bench: {'quick' if args.quick else 'full'} sizes {sizes}; load average {os.getloadavg()}", flush=True)
     try:
-        startup = [meta.start(i) for i in (1, 2, 3)]
-        join = meta.join()
-        time.sleep(2)
-        idle = [rss_kb(meta.procs[i].pid) for i in (1, 2, 3)]
-        subprocess.run([f"{HERE}/etcd3.sh", "start", "/tmp/bench-etcd"], capture_output=True, check=True)
-        time.sleep(2)
-        etcd_pids = [int(open(f"/tmp/bench-etcd/e{i}.pid").read()) for i in (1, 2, 3)]
-        etcd_idle = [rss_kb(p) for p in etcd_pids]
-        rows.append(("idle RSS per node (MB)", sum(idle) / 3 / 1024, sum(etcd_idle) / 3 / 1024))
-        rows.append(("start-up to ready (ms)", sum(startup) / 3 * 1000, None))
-        rows.append(("three fresh nodes to a joined cluster (ms)", join * 1000, None))
-        leader = meta.leader()
-        for conns, per in ((1, 500), (16, 200), (64, 60)):
-            ours = load(f"127.0.0.{leader}:8091", "/execute", '{"type":"create-database","name":"b' + str(conns) + '-{i}"}',
-                        conns, per)
-            theirs = load("127.0.0.1:12379", "/v3/kv/put", '{"key":"{b64i}","value":"dmFsdWUtMjU2"}', conns, per)
-            rows.append((f"writes/s, {conns} conn", ours["rps"], theirs["rps"]))
-            rows.append((f"write p50 ms, {conns} conn", ours["p50_ms"], theirs["p50_ms"]))
-            rows.append((f"write p99 ms, {conns} conn", ours["p99_ms"], theirs["p99_ms"]))
-        ours_fo = failover_meta(meta)
-        try:
-            theirs_fo = subprocess.run([sys.executable, f"{HERE}/etcd_failover.py", "/tmp/bench-etcd"],
-                                       capture_output=True, text=True, timeout=60).stdout
-        except subprocess.TimeoutExpired:
-            theirs_fo = ""
-        m = re.search(r"after (\d+) ms", theirs_fo)
-        rows.append(("leader kill -9 to first acked write (ms)", ours_fo * 1000, float(m.group(1)) if m else None))
+        for r in range(args.repeat):
+            print(f"round {r + 1}/{args.repeat}", flush=True)
+            report = run_round(binaries, sizes, f"{workdir}/round{r}")
+            shutil.rmtree(f"{workdir}/round{r}", ignore_errors=True)
+            reports.append(report)
+            print()
+            print_table(report.rows)
+            for note in report.notes:
+                print(f"  {note}")
+            print(flush=True)
+        if len(reports) > 1:
+            print_medians(reports)
+        print(f"load average at the end {os.getloadavg()}")
+        return 0
+    except KeyboardInterrupt:
+        print("bench: interrupted; clusters stopped")
+        return 130
     finally:
-        meta.stop()
-        stop_etcd()
-    print(f"{'figure':45} {'influxd-meta':>14} {'etcd':>10} {'ratio':>8}")
-    for name, ours, theirs in rows:
-        ratio = f"{ours / theirs:.2f}" if theirs else "-"
-        print(f"{name:45} {ours:14.1f} {theirs if theirs is not None else float('nan'):10.1f} {ratio:>8}")
-    return 0
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
