@@ -397,7 +397,7 @@ def print_medians(reports: list[Report]) -> None:
         theirs = [r.rows[k][2] for r in reports if r.rows[k][2] is not None]
         mo = median(ours) if ours else None
         mt = median(theirs) if theirs else None
-        span = lambda vs: f"{fmt(min(vs), 9)}..{fmt(max(vs), 9)}" if vs else f"{'-':>20}"
+        span = lambda vs: f"{f'{fmt(min(vs), 0)}..{fmt(max(vs), 0)}' if vs else '-':>20}"
         print(f"{name:58} {fmt(mo, 12)} {fmt(mt, 10)} {ratio(mo, mt)}  {span(ours)}  {span(theirs)}")
 
 
