@@ -110,10 +110,17 @@ public struct RaftDialer: Sendable {
     /// Sends the preamble, reads the listener's hello, checks its proof and sends ours.
     private func handshake(on channel: any Channel, address: String, preamble: RaftPreamble) async throws {
         let promise = channel.eventLoop.makePromise(of: RaftHandshake.PortalHello.self)
-        try await channel.pipeline.addHandler(
-            RaftHelloReader(promise: promise, timeout: connectTimeout + .seconds(3)),
-            name: RaftHelloReader.name
-        )
+        do {
+            try await channel.pipeline.addHandler(
+                RaftHelloReader(promise: promise, timeout: connectTimeout + .seconds(3)),
+                name: RaftHelloReader.name
+            )
+        } catch {
+            // The peer hung up first (accepted, then reset): the reader never ran, so the
+            // promise is completed here (a dropped promise is a crash in debug builds).
+            promise.fail(error)
+            throw error
+        }
         var buffer = channel.allocator.buffer(capacity: 128)
         preamble.encode(into: &buffer)
         try await channel.writeAndFlush(buffer)
@@ -155,6 +162,10 @@ public struct RaftDialer: Sendable {
                 try local.pipeline.syncOperations.addHandler(toPeer)
                 try channel.pipeline.syncOperations.addHandler(toRaft)
                 try handOff?(channel)
+                // A connection that closed before the glue was in place never tells the glue:
+                // its channelInactive has already fired. libraft would then write into the
+                // socketpair forever without an error, and never reconnect to that peer.
+                guard channel.isActive else { throw ChannelError.ioOnClosedChannel }
                 local.setOption(.autoRead, value: true).whenFailure { _ in local.close(promise: nil) }
                 channel.setOption(.autoRead, value: true).whenFailure { _ in channel.close(promise: nil) }
             }.get()

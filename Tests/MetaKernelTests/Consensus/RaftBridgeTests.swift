@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Logging
 import NIOCore
 import NIOPosix
@@ -232,6 +233,80 @@ struct RaftBridgeTests {
         }
         await healed.node.stop()
         await first.node.stop()
+    }
+
+    /// A listener whose connections answer `reply` (if any) to the preamble and reset once
+    /// they read the dialer's proof, or at once without a reply.
+    final class ResettingPeer: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let reply: [UInt8]?
+        var received = 0
+        init(reply: [UInt8]?) { self.reply = reply }
+
+        func channelActive(context: ChannelHandlerContext) {
+            if reply == nil { Self.reset(context) }
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            guard let reply else { return }
+            let firstRead = received == 0
+            received += unwrapInboundIn(data).readableBytes
+            if firstRead { context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: reply)), promise: nil) }
+            let proofAt = 8 + 4 + 8 + 32 + 2 + "127.0.0.1:1".utf8.count + RaftHandshake.DialerProof.length
+            if received >= proofAt { Self.reset(context) }
+        }
+
+        static func reset(_ context: ChannelHandlerContext) {
+            // SO_LINGER 0: close sends a reset, as a dying or refusing peer's proxy does.
+            let channel = context.channel
+            let lingerSet =
+                (channel as? any SocketOptionProvider)?.setSoLinger(linger(l_onoff: 1, l_linger: 0))
+                ?? channel.eventLoop.makeSucceededVoidFuture()
+            lingerSet.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    func resettingListener(reply: [UInt8]?) async throws -> any Channel {
+        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ResettingPeer(reply: reply))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+    }
+
+    /// Found by the fault suite's delay proxy: a peer that accepts and resets at once crashed
+    /// the dialer (a dropped promise), and one that reset just after the handshake left a
+    /// socketpair libraft wrote into forever, so the leader never redialled that follower.
+    @Test("peers that reset during or right after the handshake leave no crash and no half-open bridge")
+    func resettingPeers() async throws {
+        let dialer = RaftDialer(
+            bindAddress: HostPort(host: "127.0.0.1", port: 0),
+            transport: PlainTransport(),
+            discovery: StaticHostsDiscovery()
+        )
+        let preamble = RaftPreamble(id: 1, address: "127.0.0.1:1", nonce: Array(repeating: 1, count: 32))
+        var hello = ByteBuffer()
+        RaftHandshake.PortalHello(nonce: Array(repeating: 2, count: 32), proof: nil).encode(into: &hello)
+        for reply in [nil, Array(hello.readableBytesView)] {
+            let listener = try await resettingListener(reply: reply)
+            let address = "127.0.0.1:\(listener.localAddress!.port!)"
+            for _ in 0..<60 {
+                guard let fd = try? await dialer.dial(address: address, preamble: preamble) else { continue }
+                // A bridge that was made must end when the peer's connection ends: libraft's
+                // end of the socketpair reads EOF (or an error), never blocks.
+                var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&poller, 1, 2000) == 1
+                #expect(ready, "the socketpair stayed open after the peer reset")
+                var byte: UInt8 = 0
+                if ready { #expect(read(fd, &byte, 1) <= 0) }
+                closeDescriptor(fd)
+                if !ready { break }
+            }
+            try await listener.close()
+        }
     }
 
     @Test("a stopped node answers RAFT_SHUTDOWN instead of hanging")
