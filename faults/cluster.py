@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .netns import Host, Network, sh
 
 ELECTION = "500ms"
+SECRET = "fault-suite secret"
 
 
 @dataclass
@@ -63,6 +64,9 @@ class Cluster:
                     f'hostname = "{node.name}"\n\n[meta]\n dir = "{node.dir}"\n'
                     f' election-timeout = "{ELECTION}"\n heartbeat-timeout = "{ELECTION}"\n'
                     ' leader-lease-timeout = "250ms"\n raft-snapshot-threshold = 256\n raft-snapshot-trailing = 64\n'
+                    # every Raft connection runs the authenticated handshake, as a secured cluster's do
+                    f' internal-shared-secret = "{SECRET}"\n raft-portal-auth-required = true\n'
+                    ' raft-dialer-auth-required = true\n'
                     '\n[logging]\n level = "info"\n'
                 )
 
