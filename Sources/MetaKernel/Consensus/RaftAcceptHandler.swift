@@ -1,4 +1,3 @@
-import Logging
 import NIOCore
 
 /// Runs the listener's side of the Raft handshake on an accepted connection: reads the
@@ -23,15 +22,13 @@ final class RaftAcceptHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let bridge: RaftTransportBridge
     private let authentication: RaftAuthentication
-    private let logger: Logger
-    private var buffered: ByteBuffer?
+    private var received = HandshakeBuffer()
     private var state = State.awaitingPreamble
     private var timeout: Scheduled<Void>?
 
-    init(bridge: RaftTransportBridge, authentication: RaftAuthentication, logger: Logger) {
+    init(bridge: RaftTransportBridge, authentication: RaftAuthentication) {
         self.bridge = bridge
         self.authentication = authentication
-        self.logger = logger
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -42,12 +39,7 @@ final class RaftAcceptHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var incoming = unwrapInboundIn(data)
-        if buffered == nil {
-            buffered = incoming
-        } else {
-            buffered!.writeBuffer(&incoming)
-        }
+        received.append(unwrapInboundIn(data))
         do {
             try advance(context: context)
         } catch {
@@ -57,7 +49,7 @@ final class RaftAcceptHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func advance(context: ChannelHandlerContext) throws {
         if case .awaitingPreamble = state {
-            guard let preamble = try RaftPreamble.decode(from: &buffered!) else { return }
+            guard let preamble = try received.read(RaftPreamble.decode(from:)) else { return }
             let nonce = authentication.nonce()
             let hello = RaftHandshake.PortalHello(
                 nonce: nonce,
@@ -69,7 +61,7 @@ final class RaftAcceptHandler: ChannelInboundHandler, RemovableChannelHandler {
             state = .awaitingProof(preamble, portalNonce: nonce)
         }
         if case .awaitingProof(let preamble, let nonce) = state {
-            guard let proof = try RaftHandshake.DialerProof.decode(from: &buffered!) else { return }
+            guard let proof = try received.read(RaftHandshake.DialerProof.decode(from:)) else { return }
             if let why = authentication.check(proof.proof, from: .dialer, preamble: preamble, portalNonce: nonce) {
                 refuse(context: context, why: "claiming \(preamble.address) (id \(preamble.id)): \(why)")
                 return
@@ -88,17 +80,13 @@ final class RaftAcceptHandler: ChannelInboundHandler, RemovableChannelHandler {
             "refusing Raft connection from \(peer)\(why.hasPrefix("claiming") ? " " : ": ")\(why)"
         )
         state = .handedOff
-        buffered = nil
+        received.discard()
         timeout?.cancel()
         context.close(promise: nil)
     }
 
     func removeHandler(context: ChannelHandlerContext, removalToken: ChannelHandlerContext.RemovalToken) {
-        if let rest = buffered, rest.readableBytes > 0 {
-            buffered = nil
-            context.fireChannelRead(wrapInboundOut(rest))
-            context.fireChannelReadComplete()
-        }
+        received.forward(from: context)
         context.leavePipeline(removalToken: removalToken)
     }
 }

@@ -11,7 +11,7 @@ final class RaftHelloReader: ChannelInboundHandler, RemovableChannelHandler {
 
     private let promise: EventLoopPromise<RaftHandshake.PortalHello>
     private let timeout: TimeAmount
-    private var buffered: ByteBuffer?
+    private var received = HandshakeBuffer()
     private var done = false
     private var timer: Scheduled<Void>?
 
@@ -39,15 +39,10 @@ final class RaftHelloReader: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var incoming = unwrapInboundIn(data)
-        if buffered == nil {
-            buffered = incoming
-        } else {
-            buffered!.writeBuffer(&incoming)
-        }
+        received.append(unwrapInboundIn(data))
         guard !done else { return }
         do {
-            guard let hello = try RaftHandshake.PortalHello.decode(from: &buffered!) else { return }
+            guard let hello = try received.read(RaftHandshake.PortalHello.decode(from:)) else { return }
             finish(.success(hello))
         } catch {
             finish(.failure(RaftDialer.DialError(description: "\(error)")))
@@ -84,11 +79,7 @@ final class RaftHelloReader: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func removeHandler(context: ChannelHandlerContext, removalToken: ChannelHandlerContext.RemovalToken) {
-        if let rest = buffered, rest.readableBytes > 0 {
-            buffered = nil
-            context.fireChannelRead(wrapInboundOut(rest))
-            context.fireChannelReadComplete()
-        }
+        received.forward(from: context)
         context.leavePipeline(removalToken: removalToken)
     }
 }

@@ -52,7 +52,6 @@ final class RaftTransportBridge: @unchecked Sendable {
         let host = dialer.bindAddress.host.isEmpty ? "0.0.0.0" : dialer.bindAddress.host
         let transport = dialer.transport
         let authentication = dialer.authentication
-        let logger = self.logger
         let channel = try await ServerBootstrap(group: dialer.group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -60,7 +59,7 @@ final class RaftTransportBridge: @unchecked Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try transport.configureAccepted(channel)
                     try channel.pipeline.syncOperations.addHandler(
-                        RaftAcceptHandler(bridge: self, authentication: authentication, logger: logger),
+                        RaftAcceptHandler(bridge: self, authentication: authentication),
                         name: RaftAcceptHandler.name
                     )
                 }
