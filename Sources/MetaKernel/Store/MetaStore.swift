@@ -124,10 +124,7 @@ public final class MetaStore: RaftStateMachine {
 
     /// `data` as the API's JSON.
     static func encodeJSON(_ data: MetaData) -> ByteBuffer {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // MetaData holds strings and integers only; encoding it cannot fail.
-        let bytes = (try? encoder.encode(data)) ?? Data("{}".utf8)
+        let bytes = MetaDataJSON.encode(data, escapingSlashes: false)
         var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         return buffer

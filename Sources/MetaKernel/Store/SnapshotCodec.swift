@@ -12,9 +12,7 @@ public enum SnapshotCodec {
 
     /// Encodes metadata into a snapshot.
     public static func encode(_ data: MetaData) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return header + Array(try encoder.encode(data))
+        header + MetaDataJSON.encode(data, escapingSlashes: true)
     }
 
     /// Decodes a snapshot made by ``encode(_:)``.
