@@ -229,25 +229,11 @@ extension TLSContext {
         // MARK: - Versions and ciphers
 
         private func configureVersions(_ context: OpaquePointer) throws(TLSError) {
-            if let minimum = configuration.minimumVersion {
-                OpenSSLErrorQueue.clear()
-                guard copenssl_SSL_CTX_set_min_proto_version(context, Self.openSSLVersion(minimum)) == 1 else {
-                    throw TLSError(
-                        .invalidConfiguration,
-                        "\(names.minimumVersion) \"\(minimum.rawValue)\": rejected by \(TLSContext.openSSLVersion)"
-                            + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
-                    )
-                }
+            try setVersion(configuration.minimumVersion, named: names.minimumVersion) {
+                copenssl_SSL_CTX_set_min_proto_version(context, $0)
             }
-            if let maximum = configuration.maximumVersion {
-                OpenSSLErrorQueue.clear()
-                guard copenssl_SSL_CTX_set_max_proto_version(context, Self.openSSLVersion(maximum)) == 1 else {
-                    throw TLSError(
-                        .invalidConfiguration,
-                        "\(names.maximumVersion) \"\(maximum.rawValue)\": rejected by \(TLSContext.openSSLVersion)"
-                            + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
-                    )
-                }
+            try setVersion(configuration.maximumVersion, named: names.maximumVersion) {
+                copenssl_SSL_CTX_set_max_proto_version(context, $0)
             }
             if let minimum = configuration.minimumVersion, let maximum = configuration.maximumVersion,
                 minimum > maximum
@@ -256,6 +242,23 @@ extension TLSContext {
                     .invalidConfiguration,
                     "\(names.minimumVersion) \"\(minimum.rawValue)\" is newer than "
                         + "\(names.maximumVersion) \"\(maximum.rawValue)\""
+                )
+            }
+        }
+
+        /// Applies one version bound with `set` (OpenSSL's setter); the error names `key`.
+        private func setVersion(
+            _ version: ProtocolVersion?,
+            named key: String,
+            _ set: (Int32) -> Int32
+        ) throws(TLSError) {
+            guard let version else { return }
+            OpenSSLErrorQueue.clear()
+            guard set(Self.openSSLVersion(version)) == 1 else {
+                throw TLSError(
+                    .invalidConfiguration,
+                    "\(key) \"\(version.rawValue)\": rejected by \(TLSContext.openSSLVersion)"
+                        + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
                 )
             }
         }
