@@ -6,9 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 sudo_if_needed scripts/install-deps.sh
-swift build -c release --product influxd-meta
-swift build -c release --product influxd-ctl
-bin=$(swift build -c release --show-bin-path)
+bin=$(scripts/build-release.sh | tail -1)
 echo "influxd-ctl is at $bin/influxd-ctl; try: $bin/influxd-ctl show"
 if [ "$#" -eq 0 ]; then set -- -single-server; fi
 exec "$bin/influxd-meta" "$@"
