@@ -79,7 +79,7 @@ public struct MetaRoutes: Sendable {
         }
         let command: MetaCommand
         do {
-            command = try JSONDecoder().decode(MetaCommand.self, from: Data(body.readableBytesView))
+            command = try body.withUnsafeReadableBytes { try MetaCommand.decodeJSON($0) }
         } catch {
             return JSONResponse.error("invalid command: \(DecodingErrorText.describe(error))", status: .badRequest)
         }
@@ -97,9 +97,9 @@ public struct MetaRoutes: Sendable {
         do {
             let outcome = try await node.execute(command)
             if let problem = outcome.error {
-                return JSONResponse.make(ExecuteReply(index: outcome.index, error: problem), status: .badRequest)
+                return JSONResponse.raw(ExecuteReply(index: outcome.index, error: problem).json, status: .badRequest)
             }
-            return JSONResponse.make(ExecuteReply(index: outcome.index, error: nil))
+            return JSONResponse.raw(ExecuteReply(index: outcome.index, error: nil).json)
         } catch {
             return Self.response(for: error, request: request, scheme: node.plugins.transport.scheme)
         }
@@ -177,6 +177,22 @@ public struct MetaRoutes: Sendable {
 struct ExecuteReply: Codable, Sendable {
     var index: UInt64
     var error: String?
+
+    /// `{"error":…,"index":N}` (no `error` when it is `nil`): what `JSONResponse.make` would
+    /// write, without `Codable`, since every write answers with one.
+    var json: [UInt8] {
+        var writer = JSONWriter(escapingSlashes: false)
+        writer.byte(UInt8(ascii: "{"))
+        if let error {
+            writer.raw(#""error":"#)
+            writer.string(error)
+            writer.byte(UInt8(ascii: ","))
+        }
+        writer.raw(#""index":"#)
+        writer.number(index)
+        writer.byte(UInt8(ascii: "}"))
+        return writer.out
+    }
 }
 
 /// The body of `GET /show-cluster`.

@@ -28,9 +28,7 @@ public struct LogEntry: Sendable, Codable, Equatable {
     /// Encodes a command as it appears inside an entry. The leader encodes a command once, off
     /// the Raft thread, and adds the term there with ``encoded(commandJSON:term:version:)``.
     public static func encode(_ command: MetaCommand) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return Array(try encoder.encode(command))
+        command.json(escapingSlashes: true)
     }
 
     /// The entry for an already encoded command: the same bytes `JSONEncoder` with sorted keys
@@ -45,9 +43,33 @@ public struct LogEntry: Sendable, Codable, Equatable {
     }
 
     /// Decodes an entry read from the log, ignoring the zero bytes ``RaftNode`` pads entries with.
-    public static func decode(_ bytes: some BidirectionalCollection<UInt8>) throws -> LogEntry {
-        var end = bytes.endIndex
-        while end > bytes.startIndex, bytes[bytes.index(before: end)] == 0 { end = bytes.index(before: end) }
-        return try JSONDecoder().decode(LogEntry.self, from: Data(bytes[..<end]))
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> LogEntry {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0 { end -= 1 }
+        let json = UnsafeRawBufferPointer(rebasing: bytes[..<end])
+        // The fast reader takes the entries this version writes; anything else (an older
+        // format, a damaged entry) goes through JSONDecoder.
+        if let members = FlatJSONReader.object(in: json), let entry = LogEntry(members: members) {
+            return entry
+        }
+        return try JSONDecoder().decode(LogEntry.self, from: Data(json))
+    }
+
+    /// Decodes an entry from bytes (copies them once).
+    public static func decode(_ bytes: [UInt8]) throws -> LogEntry {
+        try bytes.withUnsafeBytes { try decode($0) }
+    }
+
+    /// The entry in already-read JSON members, or `nil` when `init(from:)` would not read
+    /// them exactly so.
+    init?(members: [String: FlatJSONValue]) {
+        guard case .number(let version)? = members["version"], let version = Int(exactly: version),
+            case .number(let term)? = members["term"],
+            case .object(let command)? = members["command"],
+            let command = MetaCommand(members: command)
+        else { return nil }
+        self.version = version
+        self.term = term
+        self.command = command
     }
 }
