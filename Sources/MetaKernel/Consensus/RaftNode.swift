@@ -31,6 +31,10 @@ public final class RaftNode: @unchecked Sendable {
         public var snapshotTrailing: Int
         /// How soon libraft dials a peer again after a failed connection.
         public var connectRetryDelay: Duration
+        /// How long a leader waits after applying a command for another one before it appends a
+        /// barrier entry, which tells the followers the new commit index at once instead of at
+        /// the next heartbeat (so long polls on followers wake within milliseconds); `nil`: never.
+        public var commitNoticeDelay: Duration?
 
         /// Creates a configuration.
         public init(
@@ -41,7 +45,8 @@ public final class RaftNode: @unchecked Sendable {
             heartbeatInterval: Duration = .milliseconds(100),
             snapshotThreshold: Int = 8192,
             snapshotTrailing: Int = 2048,
-            connectRetryDelay: Duration = .milliseconds(100)
+            connectRetryDelay: Duration = .milliseconds(100),
+            commitNoticeDelay: Duration? = .milliseconds(2)
         ) {
             self.id = id
             self.address = address
@@ -51,6 +56,7 @@ public final class RaftNode: @unchecked Sendable {
             self.snapshotThreshold = snapshotThreshold
             self.snapshotTrailing = snapshotTrailing
             self.connectRetryDelay = connectRetryDelay
+            self.commitNoticeDelay = commitNoticeDelay
         }
     }
 
@@ -67,6 +73,7 @@ public final class RaftNode: @unchecked Sendable {
 
     let loop = UnsafeMutablePointer<uv_loop_t>.allocate(capacity: 1)
     let wakeup = UnsafeMutablePointer<uv_async_t>.allocate(capacity: 1)
+    let noticeTimer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
     let io = UnsafeMutablePointer<raft_io>.allocate(capacity: 1)
     let fsm = UnsafeMutablePointer<raft_fsm>.allocate(capacity: 1)
     let server = UnsafeMutablePointer<raft>.allocate(capacity: 1)
@@ -96,6 +103,7 @@ public final class RaftNode: @unchecked Sendable {
         self.bridge = RaftTransportBridge(dialer: dialer, logger: logger)
         loop.initialize(to: uv_loop_t())
         wakeup.initialize(to: uv_async_t())
+        noticeTimer.initialize(to: uv_timer_t())
         io.initialize(to: raft_io())
         fsm.initialize(to: raft_fsm())
         server.initialize(to: raft())
@@ -105,6 +113,7 @@ public final class RaftNode: @unchecked Sendable {
     deinit {
         loop.deallocate()
         wakeup.deallocate()
+        noticeTimer.deallocate()
         io.deallocate()
         fsm.deallocate()
         server.deallocate()
@@ -172,12 +181,16 @@ public final class RaftNode: @unchecked Sendable {
             guard let handle, let data = handle.pointee.data else { return }
             Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue().drainInbox()
         }
+        uv_timer_init(loop, noticeTimer)
+        noticeTimer.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         inbox.withLock { $0.accepting = true }
         do throws(RaftError) {
             try setUpRaft(bootstrapping: bootstrapping)
             started.resume()
         } catch {
             inbox.withLock { $0.accepting = false }
+            isClosing = true
+            uv_close(UnsafeMutableRawPointer(noticeTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
             uv_close(UnsafeMutableRawPointer(wakeup).assumingMemoryBound(to: uv_handle_t.self), nil)
             bridge.closeListener()
             uv_run(loop, UV_RUN_DEFAULT)
@@ -265,6 +278,7 @@ public final class RaftNode: @unchecked Sendable {
             guard let server, let data = server.pointee.data else { return }
             let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
             raft_uv_close(node.io)
+            uv_close(UnsafeMutableRawPointer(node.noticeTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
             node.inbox.withLock { $0.accepting = false }
             node.bridge.closeListener()
             // Jobs enqueued before `accepting` turned false still run and see RAFT_SHUTDOWN.

@@ -33,7 +33,10 @@ struct RaftBridgeTests {
         directory: String,
         authentication: RaftAuthentication = .none,
         logs: CapturedLogs? = nil,
-        port: Int = freePort()
+        port: Int = freePort(),
+        electionTimeout: Duration = .milliseconds(300),
+        heartbeatInterval: Duration = .milliseconds(30),
+        commitNoticeDelay: Duration? = .milliseconds(2)
     ) -> Member {
         let address = "127.0.0.1:\(port)"
         let store = MetaStore()
@@ -44,10 +47,11 @@ struct RaftBridgeTests {
                 id: id,
                 address: address,
                 directory: "\(directory)/\(id)",
-                electionTimeout: .milliseconds(300),
-                heartbeatInterval: .milliseconds(30),
+                electionTimeout: electionTimeout,
+                heartbeatInterval: heartbeatInterval,
                 snapshotThreshold: 64,
-                snapshotTrailing: 16
+                snapshotTrailing: 16,
+                commitNoticeDelay: commitNoticeDelay
             ),
             stateMachine: store,
             dialer: RaftDialer(
@@ -98,6 +102,49 @@ struct RaftBridgeTests {
 
         // A follower refuses proposals with RAFT_NOTLEADER.
         await #expect(throws: RaftError.self) { _ = try await propose(.createDatabase(name: "x"), on: second) }
+
+        await second.node.stop()
+        await first.node.stop()
+    }
+
+    @Test("after a lone write the leader tells the followers it committed, without waiting for a heartbeat")
+    func commitNotice() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Heartbeats every 3 s: without the notice the follower would learn of the commit up to
+        // 3 s later (a uniformly random wait), so the 1 s deadline below catches its loss two
+        // times out of three (three runs with the notice off all failed).
+        let slow = (election: Duration.seconds(30), heartbeat: Duration.seconds(3))
+        let first = makeMember(id: 1, directory: dir, electionTimeout: slow.election, heartbeatInterval: slow.heartbeat)
+        let second = makeMember(
+            id: 2,
+            directory: dir,
+            electionTimeout: slow.election,
+            heartbeatInterval: slow.heartbeat
+        )
+        try await first.node.start(bootstrapping: true)
+        try await second.node.start(bootstrapping: false)
+        _ = try await eventually("node 1 to lead", timeout: .seconds(30)) {
+            try await first.node.status().role == .leader ? true : nil
+        }
+        try await first.node.add(id: 2, address: second.address)
+        // The first catch-up round can fail before the connection to node 2 is up.
+        _ = try await eventually("node 2 to be promoted", timeout: .seconds(30)) {
+            (try? await first.node.promote(id: 2)) != nil ? true : nil
+        }
+        _ = try await propose(.createDatabase(name: "warm-up"), on: first)
+        _ = try await eventually("node 2 to catch up", timeout: .seconds(30)) {
+            second.store.current.index == first.store.current.index ? true : nil
+        }
+
+        let outcome = try await propose(.createDatabase(name: "lone"), on: first)
+        _ = try await eventually("node 2 to apply the lone write", timeout: .seconds(1), every: .milliseconds(5)) {
+            second.store.current.index >= outcome.index ? true : nil
+        }
+        #expect(second.store.current.databases.map(\.name).contains("lone"))
+        // The notice is an empty barrier entry after the write: the log moved past it.
+        let status = try await first.node.status()
+        #expect(status.lastIndex > outcome.index)
 
         await second.node.stop()
         await first.node.stop()
