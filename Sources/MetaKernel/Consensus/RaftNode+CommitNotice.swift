@@ -6,7 +6,11 @@ import CRaft
 /// heartbeat later than the leader. A leader that has applied a command and then sees no other
 /// one for ``RaftNode/Configuration/commitNoticeDelay`` therefore appends a barrier entry: its
 /// AppendEntries carries the new commit index at once. Under steady load every apply re-arms
-/// the timer and no barrier is added; an isolated write costs one more (empty) entry.
+/// the timer and no barrier is added; an isolated write costs one more (empty) entry. The
+/// default delay, 20 ms, is longer than a client's turn-around between sequential writes (at
+/// 2 ms a one-connection writer got a barrier after nearly every write, and lost a quarter of
+/// its throughput); long polls on followers wake about 20 ms after the write instead of up to
+/// a heartbeat (100 ms by default) later.
 extension RaftNode {
     /// Re-arms the notice timer after the state machine applied a command. Loop thread only.
     func armCommitNotice() {

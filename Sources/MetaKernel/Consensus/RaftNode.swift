@@ -46,7 +46,7 @@ public final class RaftNode: @unchecked Sendable {
             snapshotThreshold: Int = 8192,
             snapshotTrailing: Int = 2048,
             connectRetryDelay: Duration = .milliseconds(100),
-            commitNoticeDelay: Duration? = .milliseconds(2)
+            commitNoticeDelay: Duration? = .milliseconds(20)
         ) {
             self.id = id
             self.address = address
