@@ -253,30 +253,36 @@ class SnapshotWatcher(threading.Thread):
 
 
 def meta_snapshot(meta: Meta, threshold: int, report: Report) -> tuple[float, int]:
-    """Brings the leader's log to one entry short of its next snapshot with no-op writes, then
-    makes the write that triggers it, on a quiet cluster. The snapshot's duration runs from
-    libraft's timestamp in its file name (uv_now: CLOCK_MONOTONIC ms, taken just before the
-    state is encoded) to the moment the data file is renamed into place (fsynced). Returns the
-    duration and the snapshot's index."""
+    """Brings the leader's log to two entries short of its next snapshot with no-op writes, lets
+    it settle, then writes one no-op at a time (a second after the last) until libraft takes the
+    snapshot. Since 4fa3297 the leader appends a barrier 20 ms after a lone write (its commit
+    notice), which counts toward the threshold too, so the write or the barrier after it may be
+    what triggers the snapshot. The snapshot's duration runs from libraft's timestamp in its file
+    name (uv_now: CLOCK_MONOTONIC ms, taken just before the state is encoded) to the moment the
+    data file is renamed into place (fsynced). Returns the duration and the snapshot's index."""
     leader = leader_of(meta)
     for _ in range(3):
         base = newest_snapshot(meta, leader)
         index = execute(meta, leader, PAD)
-        fill = base + threshold - 1 - index - 64
+        fill = base + threshold - 2 - index - 64
         if fill >= BULK_CONNS:
             load(meta.addr(leader), "POST", "/execute", PAD_BODY, BULK_CONNS, fill // BULK_CONNS)
-        while index < base + threshold - 1:
+        while index < base + threshold - 2:
             index = execute(meta, leader, PAD)
-        if index != base + threshold - 1 or newest_snapshot(meta, leader) != base:
-            continue  # a snapshot came while filling (or is being written): aim for the next one
         time.sleep(1)
+        if index != base + threshold - 2 or newest_snapshot(meta, leader) != base:
+            continue  # a snapshot came while filling (or is being written): aim for the next one
         poller = SnapshotWatcher(meta, leader, base)
         poller.start()
-        t_send = time.monotonic()
-        trigger = execute(meta, leader, PAD)
-        t_ack = time.monotonic()
-        deadline = time.monotonic() + 600
+        t_first = time.monotonic()
+        t_send = t_ack = t_first
+        trigger = 0
+        deadline = t_first + 600
         while not poller.seen and time.monotonic() < deadline:
+            if trigger == 0 or (time.monotonic() - t_ack > 1.0 and trigger < base + threshold + 2):
+                t_send = time.monotonic()
+                trigger = execute(meta, leader, PAD)
+                t_ack = time.monotonic()
             time.sleep(0.01)
         poller.stopping.set()
         poller.join()
@@ -284,14 +290,14 @@ def meta_snapshot(meta: Meta, threshold: int, report: Report) -> tuple[float, in
             raise RuntimeError("influxd-meta: the triggered snapshot never appeared")
         name, (snap_index, stamp, seen_at) = min(poller.seen.items(), key=lambda kv: kv[1][0])
         start = stamp / 1000
-        if not t_send - 0.005 <= start <= seen_at:
-            report.note(f"influxd-meta: snapshot timestamp {start:.3f} outside [{t_send:.3f}, {seen_at:.3f}]; "
-                        "timing from the trigger write instead")
+        if not t_first - 0.005 <= start <= seen_at:
+            report.note(f"influxd-meta: snapshot timestamp {start:.3f} outside [{t_first:.3f}, {seen_at:.3f}]; "
+                        "timing from the last write instead")
             start = t_send
         size = os.path.getsize(f"{meta.raft_dir(leader)}/{name}")
-        report.note(f"influxd-meta snapshot: index {snap_index} (trigger write {trigger}), {size:,} bytes on disk, "
+        report.note(f"influxd-meta snapshot: index {snap_index} (last write {trigger}), {size:,} bytes on disk, "
                     f"{meta.database_count(leader):,} databases, {(seen_at - start) * 1000:.0f} ms from libraft's "
-                    f"timestamp to the file in place (trigger write acked {(t_ack - t_send) * 1000:.0f} ms after sent)")
+                    f"timestamp to the file in place (last write acked {(t_ack - t_send) * 1000:.0f} ms after sent)")
         return seen_at - start, snap_index
     raise RuntimeError("influxd-meta: could not place a snapshot trigger")
 
