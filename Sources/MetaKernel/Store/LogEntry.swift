@@ -55,7 +55,7 @@ public struct LogEntry: Sendable, Codable, Equatable {
         return try JSONDecoder().decode(LogEntry.self, from: Data(json))
     }
 
-    /// Decodes an entry from bytes (copies them once).
+    /// Decodes an entry held in an array, as the buffer variant does.
     public static func decode(_ bytes: [UInt8]) throws -> LogEntry {
         try bytes.withUnsafeBytes { try decode($0) }
     }
