@@ -395,16 +395,23 @@ def print_table(rows: list[Row]) -> None:
 
 
 def print_medians(reports: list[Report]) -> None:
-    """Median of each figure over the rounds, the ratio of the medians, and each range."""
+    """Median of each figure over the rounds and the ratio of the medians; then the median of
+    the rounds' own ratios (each from one round's moments, so less exposed to the machine's
+    drift between rounds) with their range; then each system's range."""
     print(f"\nmedians of {len(reports)} rounds")
-    print(f"{'figure':58} {'influxd-meta':>12} {'etcd':>10} {'ratio':>8}  {'influxd-meta range':>20}  {'etcd range':>20}")
+    print(f"{'figure':58} {'influxd-meta':>12} {'etcd':>10} {'ratio':>8}  {'round ratios':>20}"
+          f"  {'influxd-meta range':>20}  {'etcd range':>20}")
     for k, (name, _, _) in enumerate(reports[0].rows):
         ours = [r.rows[k][1] for r in reports if r.rows[k][1] is not None]
         theirs = [r.rows[k][2] for r in reports if r.rows[k][2] is not None]
         mo = median(ours) if ours else None
         mt = median(theirs) if theirs else None
+        rounds = [r.rows[k][1] / r.rows[k][2] for r in reports
+                  if r.rows[k][1] is not None and r.rows[k][2] and r.rows[k][1] == r.rows[k][1]
+                  and r.rows[k][2] == r.rows[k][2]]
+        by_round = (f"{median(rounds):.2f} ({min(rounds):.2f}..{max(rounds):.2f})" if rounds else "-")
         span = lambda vs: f"{f'{fmt(min(vs), 0)}..{fmt(max(vs), 0)}' if vs else '-':>20}"
-        print(f"{name:58} {fmt(mo, 12)} {fmt(mt, 10)} {ratio(mo, mt)}  {span(ours)}  {span(theirs)}")
+        print(f"{name:58} {fmt(mo, 12)} {fmt(mt, 10)} {ratio(mo, mt)}  {by_round:>20}  {span(ours)}  {span(theirs)}")
 
 
 def check_ports() -> str | None:
