@@ -170,12 +170,7 @@ public final class MetaNode: Sendable {
         guard let node = raft else {
             throw MetaNodeError(.unjoined, "this meta node is not part of a cluster; add it with influxd-ctl add-meta")
         }
-        let commandJSON: [UInt8]
-        do {
-            commandJSON = try LogEntry.encode(command)
-        } catch {
-            throw MetaNodeError(.invalid, "cannot encode command: \(error)")
-        }
+        let commandJSON = LogEntry.encode(command)
         do {
             // One hop to the Raft thread: libraft itself refuses with RAFT_NOTLEADER on a follower.
             return try await node.propose { term in LogEntry.encoded(commandJSON: commandJSON, term: term) }

@@ -25,24 +25,7 @@ struct JSONWriter {
 
     /// An unsigned integer in decimal.
     mutating func number(_ value: UInt64) {
-        guard value > 0 else {
-            out.append(UInt8(ascii: "0"))
-            return
-        }
-        var digits: (UInt64, Int) = (value, 0)
-        while digits.0 > 0 {
-            digits.0 /= 10
-            digits.1 += 1
-        }
-        let start = out.count
-        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits.1))
-        var rest = value
-        var position = start + digits.1 - 1
-        while rest > 0 {
-            out[position] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-            position -= 1
-        }
+        out.append(contentsOf: String(value).utf8)
     }
 
     /// A JSON string: `"` and `\` escaped, control characters as short escapes or `\u00XX`,

@@ -21,13 +21,13 @@ public struct LogEntry: Sendable, Codable, Equatable {
 
     /// Encodes the entry for the log: JSON with sorted keys,
     /// `{"command":{…},"term":N,"version":1}`.
-    public func encoded() throws -> [UInt8] {
-        Self.encoded(commandJSON: try Self.encode(command), term: term, version: version)
+    public func encoded() -> [UInt8] {
+        Self.encoded(commandJSON: Self.encode(command), term: term, version: version)
     }
 
     /// Encodes a command as it appears inside an entry. The leader encodes a command once, off
     /// the Raft thread, and adds the term there with ``encoded(commandJSON:term:version:)``.
-    public static func encode(_ command: MetaCommand) throws -> [UInt8] {
+    public static func encode(_ command: MetaCommand) -> [UInt8] {
         command.json(escapingSlashes: true)
     }
 

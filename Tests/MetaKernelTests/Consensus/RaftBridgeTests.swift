@@ -67,7 +67,7 @@ struct RaftBridgeTests {
 
     func propose(_ command: MetaCommand, on member: Member) async throws -> ApplyOutcome {
         let status = try await member.node.status()
-        return try await member.node.apply(try LogEntry(term: status.term, command: command).encoded())
+        return try await member.node.apply(LogEntry(term: status.term, command: command).encoded())
     }
 
     @Test(

@@ -57,7 +57,7 @@ struct CodecTests {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let whole = LogEntry(term: 123_456_789_012, command: command)
-        let spliced = LogEntry.encoded(commandJSON: try LogEntry.encode(command), term: whole.term)
+        let spliced = LogEntry.encoded(commandJSON: LogEntry.encode(command), term: whole.term)
         #expect(spliced == Array(try encoder.encode(whole)))
         #expect(try LogEntry.decode(spliced) == whole)
     }
@@ -76,7 +76,7 @@ struct CodecTests {
         let first = await store.currentJSON()
         let again = await store.currentJSON()
         #expect(first.readableBytesView.elementsEqual(again.readableBytesView))
-        let entry = try LogEntry(term: 1, command: .createDatabase(name: "db")).encoded()
+        let entry = LogEntry(term: 1, command: .createDatabase(name: "db")).encoded()
         _ = entry.withUnsafeBytes { store.apply(entry: $0, index: 1) }
         let concurrent = await withTaskGroup(of: [UInt8].self) { group in
             for _ in 0..<50 { group.addTask { Array(await store.currentJSON().readableBytesView) } }
@@ -91,7 +91,7 @@ struct CodecTests {
     @Test("log entries decode with Raft's zero padding")
     func paddedEntry() throws {
         let entry = LogEntry(term: 4, command: .createDatabase(name: "db"))
-        var bytes = try entry.encoded()
+        var bytes = entry.encoded()
         bytes += [0, 0, 0, 0, 0]
         #expect(try LogEntry.decode(bytes) == entry)
     }
@@ -116,7 +116,7 @@ struct CodecTests {
     @Test("MetaStore keeps its state when a snapshot does not decode")
     func storeRestoreRefusal() throws {
         let store = MetaStore()
-        let entry = try LogEntry(term: 1, command: .createDatabase(name: "keep")).encoded()
+        let entry = LogEntry(term: 1, command: .createDatabase(name: "keep")).encoded()
         _ = entry.withUnsafeBytes { store.apply(entry: $0, index: 1) }
         let garbage = Array("influxd-meta snapshot v1\n{not json".utf8)
         #expect(throws: SnapshotError.self) { try garbage.withUnsafeBytes { try store.restore($0) } }
@@ -136,7 +136,7 @@ struct CodecTests {
         let store = MetaStore()
         let waiter = Task { await store.waitForChange(after: 0) }
         while store.waiterCount == 0 { await Task.yield() }
-        let entry = try LogEntry(term: 1, command: .createDatabase(name: "x")).encoded()
+        let entry = LogEntry(term: 1, command: .createDatabase(name: "x")).encoded()
         _ = entry.withUnsafeBytes { store.apply(entry: $0, index: 1) }
         #expect(await waiter.value.index == 1)
 
@@ -150,15 +150,15 @@ struct CodecTests {
 
 @Suite("MetaStore never goes back")
 struct MetaStoreMonotonicTests {
-    func entry(_ command: MetaCommand) throws -> [UInt8] {
-        try LogEntry(term: 1, command: command).encoded()
+    func entry(_ command: MetaCommand) -> [UInt8] {
+        LogEntry(term: 1, command: command).encoded()
     }
 
     @Test("a replayed entry that was already applied is skipped")
     func replaySkipped() throws {
         let store = MetaStore()
-        let create = try entry(.createDatabase(name: "a"))
-        let drop = try entry(.dropDatabase(name: "a"))
+        let create = entry(.createDatabase(name: "a"))
+        let drop = entry(.dropDatabase(name: "a"))
         _ = create.withUnsafeBytes { store.apply(entry: $0, index: 1) }
         _ = drop.withUnsafeBytes { store.apply(entry: $0, index: 2) }
         // A restarted Raft instance replays its log from the start.

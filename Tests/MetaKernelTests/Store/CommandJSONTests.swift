@@ -33,7 +33,7 @@ struct CommandJSONTests {
         encoder.outputFormatting = [.sortedKeys]
         for (offset, command) in Self.commands.enumerated() {
             let entry = LogEntry(term: UInt64(offset) * 1_000_003, command: command)
-            let bytes = try entry.encoded()
+            let bytes = entry.encoded()
             #expect(bytes == Array(try encoder.encode(entry)))
             let members = bytes.withUnsafeBytes { FlatJSONReader.object(in: $0) }
             #expect(members.flatMap(LogEntry.init(members:)) == entry, "fast path missed \(command)")
