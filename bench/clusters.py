@@ -77,6 +77,7 @@ class Cluster:
     """What both systems share: child processes, one per member, killed and reaped at stop."""
 
     name = ""
+    ping_path = ""  # a GET that answers 200 once the member serves requests
 
     def __init__(self, root: str):
         self.root = root
@@ -91,7 +92,10 @@ class Cluster:
         raise NotImplementedError
 
     def answering(self, i: int) -> bool:
-        raise NotImplementedError
+        try:
+            return request(self.addr(i), "GET", self.ping_path, timeout=1.0)[0] == 200
+        except (OSError, http.client.HTTPException):
+            return False
 
     def write(self, i: int, name: str, timeout: float = 0.5) -> int | None:
         """Writes one item through member i; the index it was committed at, or None."""
@@ -171,6 +175,7 @@ class Meta(Cluster):
     """Three influxd-meta nodes, joined with influxd-ctl."""
 
     name = "influxd-meta"
+    ping_path = "/ping"
 
     def __init__(self, binaries: str, root: str, snapshot_threshold: int):
         super().__init__(root)
@@ -194,12 +199,6 @@ class Meta(Cluster):
 
     def addr(self, i: int) -> str:
         return f"127.0.0.{i}:8091"
-
-    def answering(self, i: int) -> bool:
-        try:
-            return request(self.addr(i), "GET", "/ping", timeout=1.0)[0] == 200
-        except (OSError, http.client.HTTPException):
-            return False
 
     def form(self) -> None:
         for i in NODES:
@@ -265,6 +264,7 @@ class Etcd(Cluster):
     """Three etcd members, bootstrapped statically (etcd3.sh member DIR N, which execs etcd)."""
 
     name = "etcd"
+    ping_path = "/version"
 
     def __init__(self, root: str):
         super().__init__(root)
@@ -275,12 +275,6 @@ class Etcd(Cluster):
 
     def addr(self, i: int) -> str:
         return f"127.0.0.1:{i}2379"
-
-    def answering(self, i: int) -> bool:
-        try:
-            return request(self.addr(i), "GET", "/version", timeout=1.0)[0] == 200
-        except (OSError, http.client.HTTPException):
-            return False
 
     def write(self, i: int, name: str, timeout: float = 0.5) -> int | None:
         answer = call(self.addr(i), "POST", "/v3/kv/put",
