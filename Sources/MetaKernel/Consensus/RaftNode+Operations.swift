@@ -229,7 +229,8 @@ extension RaftNode {
             leaderAddress: leaderAddress.map { String(cString: $0) } ?? "",
             servers: servers.sorted { $0.id < $1.id },
             lastApplied: raft_last_applied(server),
-            lastIndex: raft_last_index(server)
+            lastIndex: raft_last_index(server),
+            snapshotIndex: server.pointee.log.snapshot.last_index
         )
     }
 

@@ -12,13 +12,14 @@ extension RaftNode {
             let index = raft_last_applied(node.server) + 1
             let bytes = UnsafeRawBufferPointer(start: buffer.pointee.base, count: buffer.pointee.len)
             node.lastOutcome = node.stateMachine.apply(entry: bytes, index: index)
-            node.armCommitNotice()
+            node.armQuietTimer()
             result?.pointee = nil
             return 0
         }
         fsm.pointee.snapshot = { fsm, buffers, count in
             guard let fsm, let buffers, let count, let data = fsm.pointee.data else { return RAFT_INVALID }
             let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
+            node.snapshotStarted()
             let encoded: [UInt8]
             let started = ContinuousClock.now
             do {

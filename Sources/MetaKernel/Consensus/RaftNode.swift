@@ -25,16 +25,25 @@ public final class RaftNode: @unchecked Sendable {
         public var electionTimeout: Duration
         /// Interval between the leader's heartbeats.
         public var heartbeatInterval: Duration
-        /// Entries between snapshots.
+        /// Entries after the last snapshot from which a node takes its next one, at its next quiet
+        /// moment (see ``quietDelay``); without one it takes it at ``snapshotCeiling`` entries.
         public var snapshotThreshold: Int
         /// Entries kept in the log after a snapshot.
         public var snapshotTrailing: Int
         /// How soon libraft dials a peer again after a failed connection.
         public var connectRetryDelay: Duration
-        /// How long a leader waits after applying a command for another one before it appends a
-        /// barrier entry, which tells the followers the new commit index at once instead of at
-        /// the next heartbeat (so long polls on followers wake within milliseconds); `nil`: never.
-        public var commitNoticeDelay: Duration?
+        /// How long a node must go without applying a command for the moment to count as quiet:
+        /// a leader then appends its commit notice (see ``commitNotice``), and a node due a
+        /// snapshot takes it.
+        public var quietDelay: Duration
+        /// Whether a leader appends a barrier entry at a quiet moment after applying a command,
+        /// which tells the followers the new commit index at once instead of at the next
+        /// heartbeat (so long polls on followers wake within milliseconds).
+        public var commitNotice: Bool
+
+        /// Entries after which a node snapshots even without a quiet moment: four times
+        /// ``snapshotThreshold`` (libraft's own threshold, which it checks after every apply).
+        public var snapshotCeiling: Int { min(snapshotThreshold, Int(UInt32.max / 4)) * 4 }
 
         /// Creates a configuration.
         public init(
@@ -46,7 +55,8 @@ public final class RaftNode: @unchecked Sendable {
             snapshotThreshold: Int = 8192,
             snapshotTrailing: Int = 2048,
             connectRetryDelay: Duration = .milliseconds(100),
-            commitNoticeDelay: Duration? = .milliseconds(20)
+            quietDelay: Duration = .milliseconds(20),
+            commitNotice: Bool = true
         ) {
             self.id = id
             self.address = address
@@ -56,7 +66,8 @@ public final class RaftNode: @unchecked Sendable {
             self.snapshotThreshold = snapshotThreshold
             self.snapshotTrailing = snapshotTrailing
             self.connectRetryDelay = connectRetryDelay
-            self.commitNoticeDelay = commitNoticeDelay
+            self.quietDelay = quietDelay
+            self.commitNotice = commitNotice
         }
     }
 
@@ -73,7 +84,7 @@ public final class RaftNode: @unchecked Sendable {
 
     let loop = UnsafeMutablePointer<uv_loop_t>.allocate(capacity: 1)
     let wakeup = UnsafeMutablePointer<uv_async_t>.allocate(capacity: 1)
-    let noticeTimer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
+    let quietTimer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
     let io = UnsafeMutablePointer<raft_io>.allocate(capacity: 1)
     let fsm = UnsafeMutablePointer<raft_fsm>.allocate(capacity: 1)
     let server = UnsafeMutablePointer<raft>.allocate(capacity: 1)
@@ -103,7 +114,7 @@ public final class RaftNode: @unchecked Sendable {
         self.bridge = RaftTransportBridge(dialer: dialer, logger: logger)
         loop.initialize(to: uv_loop_t())
         wakeup.initialize(to: uv_async_t())
-        noticeTimer.initialize(to: uv_timer_t())
+        quietTimer.initialize(to: uv_timer_t())
         io.initialize(to: raft_io())
         fsm.initialize(to: raft_fsm())
         server.initialize(to: raft())
@@ -113,7 +124,7 @@ public final class RaftNode: @unchecked Sendable {
     deinit {
         loop.deallocate()
         wakeup.deallocate()
-        noticeTimer.deallocate()
+        quietTimer.deallocate()
         io.deallocate()
         fsm.deallocate()
         server.deallocate()
@@ -181,8 +192,8 @@ public final class RaftNode: @unchecked Sendable {
             guard let handle, let data = handle.pointee.data else { return }
             Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue().drainInbox()
         }
-        uv_timer_init(loop, noticeTimer)
-        noticeTimer.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        uv_timer_init(loop, quietTimer)
+        quietTimer.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         inbox.withLock { $0.accepting = true }
         do throws(RaftError) {
             try setUpRaft(bootstrapping: bootstrapping)
@@ -190,7 +201,7 @@ public final class RaftNode: @unchecked Sendable {
         } catch {
             inbox.withLock { $0.accepting = false }
             isClosing = true
-            uv_close(UnsafeMutableRawPointer(noticeTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
+            uv_close(UnsafeMutableRawPointer(quietTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
             uv_close(UnsafeMutableRawPointer(wakeup).assumingMemoryBound(to: uv_handle_t.self), nil)
             bridge.closeListener()
             uv_run(loop, UV_RUN_DEFAULT)
@@ -225,7 +236,7 @@ public final class RaftNode: @unchecked Sendable {
         raft_set_election_timeout(server, UInt32(c.electionTimeout.milliseconds))
         raft_set_heartbeat_timeout(server, UInt32(max(c.heartbeatInterval.milliseconds, 10)))
         raft_set_pre_vote(server, true)
-        raft_set_snapshot_threshold(server, UInt32(c.snapshotThreshold))
+        raft_set_snapshot_threshold(server, UInt32(c.snapshotCeiling))
         raft_set_snapshot_trailing(server, UInt32(c.snapshotTrailing))
         if bootstrapping {
             var conf = raft_configuration()
@@ -278,7 +289,7 @@ public final class RaftNode: @unchecked Sendable {
             guard let server, let data = server.pointee.data else { return }
             let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
             raft_uv_close(node.io)
-            uv_close(UnsafeMutableRawPointer(node.noticeTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
+            uv_close(UnsafeMutableRawPointer(node.quietTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
             node.inbox.withLock { $0.accepting = false }
             node.bridge.closeListener()
             // Jobs enqueued before `accepting` turned false still run and see RAFT_SHUTDOWN.

@@ -29,4 +29,6 @@ public struct RaftStatus: Sendable, Equatable {
     public var lastApplied: UInt64
     /// Index of the last entry in the log.
     public var lastIndex: UInt64
+    /// Index of the last entry in this node's newest snapshot, 0 without one.
+    public var snapshotIndex: UInt64
 }

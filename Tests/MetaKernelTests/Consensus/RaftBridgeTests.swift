@@ -36,7 +36,8 @@ struct RaftBridgeTests {
         port: Int = freePort(),
         electionTimeout: Duration = .milliseconds(300),
         heartbeatInterval: Duration = .milliseconds(30),
-        commitNoticeDelay: Duration? = .milliseconds(2)
+        quietDelay: Duration = .milliseconds(2),
+        snapshotThreshold: Int = 64
     ) -> Member {
         let address = "127.0.0.1:\(port)"
         let store = MetaStore()
@@ -49,9 +50,9 @@ struct RaftBridgeTests {
                 directory: "\(directory)/\(id)",
                 electionTimeout: electionTimeout,
                 heartbeatInterval: heartbeatInterval,
-                snapshotThreshold: 64,
+                snapshotThreshold: snapshotThreshold,
                 snapshotTrailing: 16,
-                commitNoticeDelay: commitNoticeDelay
+                quietDelay: quietDelay
             ),
             stateMachine: store,
             dialer: RaftDialer(
@@ -84,8 +85,12 @@ struct RaftBridgeTests {
         try await second.node.start(bootstrapping: false)
         _ = try await eventually("node 1 to lead") { try await first.node.status().role == .leader ? true : nil }
 
-        // Entries before the second node joins reach it through a snapshot (threshold 64).
+        // Entries before the second node joins reach it through a snapshot (threshold 64,
+        // taken at the first quiet moment; trailing 16).
         for i in 0..<100 { _ = try await propose(.createDatabase(name: "before-\(i)"), on: first) }
+        _ = try await eventually("node 1 to snapshot") {
+            try await first.node.status().snapshotIndex > 64 ? true : nil
+        }
         try await first.node.add(id: 2, address: second.address)
         try await first.node.promote(id: 2)
         for i in 0..<20 { _ = try await propose(.createDatabase(name: "after-\(i)"), on: first) }
@@ -145,6 +150,58 @@ struct RaftBridgeTests {
         // The notice is an empty barrier entry after the write: the log moved past it.
         let status = try await first.node.status()
         #expect(status.lastIndex > outcome.index)
+
+        await second.node.stop()
+        await first.node.stop()
+    }
+
+    @Test("a node due a snapshot takes it at its next quiet moment, or at four times the threshold under load")
+    func quietSnapshots() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Quiet after 300 ms; heartbeats every 600 ms, so the barrier's commit reaches the
+        // follower after its own quiet timer fired. Threshold 64, ceiling 256.
+        func member(_ id: UInt64) -> Member {
+            makeMember(
+                id: id,
+                directory: dir,
+                electionTimeout: .seconds(10),
+                heartbeatInterval: .milliseconds(600),
+                quietDelay: .milliseconds(300)
+            )
+        }
+        let first = member(1)
+        let second = member(2)
+        try await first.node.start(bootstrapping: true)
+        try await second.node.start(bootstrapping: false)
+        _ = try await eventually("node 1 to lead", timeout: .seconds(30)) {
+            try await first.node.status().role == .leader ? true : nil
+        }
+        try await first.node.add(id: 2, address: second.address)
+        _ = try await eventually("node 2 to be promoted", timeout: .seconds(30)) {
+            (try? await first.node.promote(id: 2)) != nil ? true : nil
+        }
+
+        // 100 writes back to back: past the threshold, so no snapshot until the burst is over.
+        var last = 0 as UInt64
+        for i in 0..<100 { last = try await propose(.createDatabase(name: "burst-\(i)"), on: first).index }
+        #expect(try await first.node.status().snapshotIndex == 0)
+        let quiet = try await eventually("both nodes to snapshot after the burst", timeout: .seconds(10)) {
+            let (one, two) = (try await first.node.status(), try await second.node.status())
+            return one.snapshotIndex > 0 && two.snapshotIndex > 0 ? (one.snapshotIndex, two.snapshotIndex) : nil
+        }
+        #expect(quiet.0 > last, "the leader snapshotted at \(quiet.0), inside the burst that ended at \(last)")
+        // The follower may go quiet just before the barrier's commit index reaches it, and
+        // snapshot when it applies the burst's last entry.
+        #expect(quiet.1 >= last, "the follower snapshotted at \(quiet.1), inside the burst that ended at \(last)")
+
+        // 300 more without a pause: the leader cannot wait, and snapshots at the ceiling.
+        for i in 0..<300 { last = try await propose(.createDatabase(name: "load-\(i)"), on: first).index }
+        let loaded = try await eventually("node 1 to snapshot again", timeout: .seconds(10)) {
+            let index = try await first.node.status().snapshotIndex
+            return index > quiet.0 ? index : nil
+        }
+        #expect(loaded >= quiet.0 + 256 && loaded < last, "snapshot at \(loaded): not at the ceiling, \(quiet.0 + 256)")
 
         await second.node.stop()
         await first.node.stop()
