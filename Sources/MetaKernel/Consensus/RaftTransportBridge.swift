@@ -29,6 +29,8 @@ final class RaftTransportBridge: @unchecked Sendable {
     private var pendingConnects = 0  // loop
     private var closing = false  // loop
     private var closeCallback: raft_uv_transport_close_cb?  // loop
+    /// Connections each peer opened to this node that libraft holds, by peer id.
+    private var inbound: [UInt64: Int] = [:]  // loop
 
     init(dialer: RaftDialer, logger: Logger) {
         self.dialer = dialer
@@ -208,9 +210,21 @@ final class RaftTransportBridge: @unchecked Sendable {
                     return
                 }
                 callback(transport, preamble.id, preamble.address, stream)
+                inbound[preamble.id, default: 0] += 1
+                channel.closeFuture.whenComplete { [self] _ in
+                    node.enqueue { [self] in inboundClosed(id: preamble.id, node: node) }
+                }
             }
             if !delivered { closeDescriptor(fd) }
         }
+    }
+
+    /// A connection from peer `id` that libraft held closed; tells the node when it was that
+    /// peer's last (see ``RaftNode/peerConnectionsClosed(id:)``). Loop thread.
+    private func inboundClosed(id: UInt64, node: RaftNode) {
+        let open = (inbound[id] ?? 1) - 1
+        inbound[id] = open > 0 ? open : nil
+        if open <= 0 { node.peerConnectionsClosed(id: id) }
     }
 
     /// Wraps our socketpair end in a `raft_malloc`ed `uv_pipe_t`, which libraft will own. Loop thread.
