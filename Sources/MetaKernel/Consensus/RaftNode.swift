@@ -85,6 +85,8 @@ public final class RaftNode: @unchecked Sendable {
     let loop = UnsafeMutablePointer<uv_loop_t>.allocate(capacity: 1)
     let wakeup = UnsafeMutablePointer<uv_async_t>.allocate(capacity: 1)
     let quietTimer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
+    /// Runs after each batch of I/O; narrows the follower's election wait (RaftNode+ElectionWait).
+    let afterIO = UnsafeMutablePointer<uv_check_t>.allocate(capacity: 1)
     let io = UnsafeMutablePointer<raft_io>.allocate(capacity: 1)
     let fsm = UnsafeMutablePointer<raft_fsm>.allocate(capacity: 1)
     let server = UnsafeMutablePointer<raft>.allocate(capacity: 1)
@@ -115,6 +117,7 @@ public final class RaftNode: @unchecked Sendable {
         loop.initialize(to: uv_loop_t())
         wakeup.initialize(to: uv_async_t())
         quietTimer.initialize(to: uv_timer_t())
+        afterIO.initialize(to: uv_check_t())
         io.initialize(to: raft_io())
         fsm.initialize(to: raft_fsm())
         server.initialize(to: raft())
@@ -125,6 +128,7 @@ public final class RaftNode: @unchecked Sendable {
         loop.deallocate()
         wakeup.deallocate()
         quietTimer.deallocate()
+        afterIO.deallocate()
         io.deallocate()
         fsm.deallocate()
         server.deallocate()
@@ -194,14 +198,21 @@ public final class RaftNode: @unchecked Sendable {
         }
         uv_timer_init(loop, quietTimer)
         quietTimer.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        uv_check_init(loop, afterIO)
+        afterIO.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         inbox.withLock { $0.accepting = true }
         do throws(RaftError) {
             try setUpRaft(bootstrapping: bootstrapping)
+            uv_check_start(afterIO) { handle in
+                guard let handle, let data = handle.pointee.data else { return }
+                Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue().narrowElectionWait()
+            }
             started.resume()
         } catch {
             inbox.withLock { $0.accepting = false }
             isClosing = true
             uv_close(UnsafeMutableRawPointer(quietTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
+            uv_close(UnsafeMutableRawPointer(afterIO).assumingMemoryBound(to: uv_handle_t.self), nil)
             uv_close(UnsafeMutableRawPointer(wakeup).assumingMemoryBound(to: uv_handle_t.self), nil)
             bridge.closeListener()
             uv_run(loop, UV_RUN_DEFAULT)
@@ -290,6 +301,7 @@ public final class RaftNode: @unchecked Sendable {
             let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
             raft_uv_close(node.io)
             uv_close(UnsafeMutableRawPointer(node.quietTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
+            uv_close(UnsafeMutableRawPointer(node.afterIO).assumingMemoryBound(to: uv_handle_t.self), nil)
             node.inbox.withLock { $0.accepting = false }
             node.bridge.closeListener()
             // Jobs enqueued before `accepting` turned false still run and see RAFT_SHUTDOWN.

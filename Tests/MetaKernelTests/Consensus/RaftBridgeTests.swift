@@ -208,13 +208,13 @@ struct RaftBridgeTests {
         await first.node.stop()
     }
 
-    /// Three members with a 10 s election timeout, node 1 leading.
-    func slowTrio(in dir: String) async throws -> [Member] {
+    /// Three members, node 1 leading.
+    func trio(in dir: String, electionTimeout: Duration = .seconds(10)) async throws -> [Member] {
         let members = (1...3).map {
             makeMember(
                 id: UInt64($0),
                 directory: dir,
-                electionTimeout: .seconds(10),
+                electionTimeout: electionTimeout,
                 heartbeatInterval: .milliseconds(100)
             )
         }
@@ -236,7 +236,7 @@ struct RaftBridgeTests {
     func leaderLoss() async throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let members = try await slowTrio(in: dir)
+        let members = try await trio(in: dir)
         _ = try await propose(.createDatabase(name: "before"), on: members[0])
 
         // Stopping node 1 closes its connections, as its host would if it crashed. Without the
@@ -256,11 +256,34 @@ struct RaftBridgeTests {
         for member in survivors { await member.node.stop() }
     }
 
+    @Test("a leader that hangs with its connections open is replaced within 1.25 election timeouts")
+    func hungLeader() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let members = try await trio(in: dir, electionTimeout: .seconds(2))
+        _ = try await propose(.createDatabase(name: "before"), on: members[0])
+        // Node 1's loop thread sleeps: no heartbeats, no closed connections. The later survivor
+        // stands at most 2.5 s after the last heartbeat, plus a 100 ms tick; with libraft's own
+        // draw from [2 s, 4 s] it would be later than 3.2 s in about two runs of three.
+        let clock = ContinuousClock()
+        let hung = clock.now
+        members[0].node.enqueue { usleep(4_500_000) }
+        let survivors = Array(members.dropFirst())
+        let leader = try await eventually("a survivor to lead", timeout: .seconds(4), every: .milliseconds(10)) {
+            for member in survivors where try await member.node.status().role == .leader { return member }
+            return nil
+        }
+        let took = clock.now - hung
+        #expect(took < .milliseconds(3200), "a survivor led \(took) after the leader hung")
+        _ = try await propose(.createDatabase(name: "after"), on: leader)
+        for member in members { await member.node.stop() }
+    }
+
     @Test("a follower told its leader's connection closed while the leader lives does not disturb it")
     func leaderLossFalseAlarm() async throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let members = try await slowTrio(in: dir)
+        let members = try await trio(in: dir)
         let before = try await members[0].node.status()
         // As if node 1's last connection to node 2 had been reset: node 2 starts a pre-vote
         // within 2.5 s, which nodes 1 and 3 refuse (they have a leader / are the leader).
