@@ -147,6 +147,13 @@ class Cluster:
         self.procs[i].send_signal(signal.SIGKILL)
         self.procs[i].wait()
 
+    def freeze(self, i: int) -> None:
+        """SIGSTOP of member i: a hung process, or a host cut off, with its connections open."""
+        self.procs[i].send_signal(signal.SIGSTOP)
+
+    def thaw(self, i: int) -> None:
+        self.procs[i].send_signal(signal.SIGCONT)
+
     def restart(self, i: int) -> float:
         """Starts member i again on its data; returns the perf_counter time of the exec."""
         return self.launch(i)
@@ -164,6 +171,7 @@ class Cluster:
         for p in self.procs.values():
             if p.poll() is None:
                 p.send_signal(signal.SIGKILL)
+                p.send_signal(signal.SIGCONT)
         for p in self.procs.values():
             try:
                 p.wait(timeout=10)

@@ -156,20 +156,26 @@ def writes(meta: Meta, etcd: Etcd, sizes: Sizes, report: Report) -> None:
         report.row(f"write p99 ms, {conns} conn", ours["p99_ms"], theirs["p99_ms"])
 
 
-def failover_once(system: Cluster, run: int, settle: float) -> float:
-    """kill -9 of the leader to the first write acknowledged through a survivor (alternating
-    between the two, following a redirect); then the killed member is restarted and caught up."""
-    leader = leader_of(system)
+def first_write_without(system: Cluster, leader: int, run: int, t0: float) -> float:
+    """Seconds from t0 to the first write acknowledged through a survivor (alternating between
+    the two, following a redirect); NaN after 60 s."""
     survivors = [i for i in NODES if i != leader]
-    t0 = time.perf_counter()
-    system.kill(leader)
-    elapsed, n = float("nan"), 0
+    n = 0
     while time.perf_counter() - t0 < 60:
         n += 1
         if system.write(survivors[n % 2], f"fo{run}-{n}", timeout=0.5) is not None:
-            elapsed = time.perf_counter() - t0
-            break
+            return time.perf_counter() - t0
         time.sleep(0.01)
+    return float("nan")
+
+
+def failover_once(system: Cluster, run: int, settle: float) -> float:
+    """kill -9 of the leader to the first write acknowledged through a survivor; then the
+    killed member is restarted and caught up."""
+    leader = leader_of(system)
+    t0 = time.perf_counter()
+    system.kill(leader)
+    elapsed = first_write_without(system, leader, run, t0)
     t1 = system.restart(leader)
     recovered = wait_since(t1, lambda: system.caught_up(leader), 300, 0.05)
     if recovered != recovered:
@@ -178,13 +184,34 @@ def failover_once(system: Cluster, run: int, settle: float) -> float:
     return elapsed
 
 
+def freeze_once(system: Cluster, run: int, settle: float) -> float:
+    """SIGSTOP of the leader (it keeps its connections open, as a hung process or a host cut off
+    from the network would) to the first write acknowledged through a survivor; then SIGCONT,
+    and the old leader steps down and catches up."""
+    leader = leader_of(system)
+    t0 = time.perf_counter()
+    system.freeze(leader)
+    try:
+        elapsed = first_write_without(system, leader, 1000 + run, t0)
+    finally:
+        system.thaw(leader)
+    recovered = wait_since(time.perf_counter(),
+                           lambda: system.leader() not in (None, leader) and system.caught_up(leader), 300, 0.05)
+    if recovered != recovered:
+        raise RuntimeError(f"{system.name}: member {leader} did not catch up within 300 s of SIGCONT")
+    time.sleep(settle)
+    return elapsed
+
+
 def failover(meta: Meta, etcd: Etcd, sizes: Sizes, report: Report) -> None:
-    """The median of several leader kills, each system in turn."""
-    ours = [failover_once(meta, r, sizes.settle) * 1000 for r in range(sizes.failovers)]
-    theirs = [failover_once(etcd, r, sizes.settle) * 1000 for r in range(sizes.failovers)]
-    report.note(f"failover runs (ms): influxd-meta {', '.join(f'{v:.0f}' for v in ours)}; "
-                f"etcd {', '.join(f'{v:.0f}' for v in theirs)}")
-    report.row(f"leader kill -9 to first acked write, median of {sizes.failovers} (ms)", median(ours), median(theirs))
+    """The median of several leader kills, then of several leader freezes, each system in turn."""
+    for what, once in (("kill -9", failover_once), ("SIGSTOP", freeze_once)):
+        ours = [once(meta, r, sizes.settle) * 1000 for r in range(sizes.failovers)]
+        theirs = [once(etcd, r, sizes.settle) * 1000 for r in range(sizes.failovers)]
+        report.note(f"leader {what} runs (ms): influxd-meta {', '.join(f'{v:.0f}' for v in ours)}; "
+                    f"etcd {', '.join(f'{v:.0f}' for v in theirs)}")
+        report.row(f"leader {what} to first acked write, median of {sizes.failovers} (ms)", median(ours),
+                   median(theirs))
 
 
 def bulk_load(system: Cluster, path: str, template: str, total: int, report: Report) -> tuple[float, int]:
