@@ -20,6 +20,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 NODES = (1, 2, 3)
 
 
+def private_kb(pid: int) -> int:
+    """Memory only this process holds (USS: private clean + private dirty pages, from
+    smaps_rollup), in KiB; file pages it shares with other processes, such as a binary three
+    members map, are not counted (0 once it is gone)."""
+    total = 0
+    try:
+        for line in open(f"/proc/{pid}/smaps_rollup"):
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                total += int(line.split()[1])
+    except OSError:
+        pass
+    return total
+
+
 def rss_kb(pid: int) -> int:
     """Resident set size of a process, in KiB (0 once it is gone)."""
     try:
@@ -141,6 +155,10 @@ class Cluster:
     def rss_mb(self) -> float:
         """Mean RSS of the three members, in MiB."""
         return sum(rss_kb(self.pid(i)) for i in NODES) / len(NODES) / 1024
+
+    def private_mb(self) -> float:
+        """Mean private memory (USS) of the three members, in MiB."""
+        return sum(private_kb(self.pid(i)) for i in NODES) / len(NODES) / 1024
 
     def kill(self, i: int) -> None:
         """kill -9 of member i, reaped."""

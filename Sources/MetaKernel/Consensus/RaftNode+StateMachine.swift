@@ -12,7 +12,7 @@ extension RaftNode {
             let index = raft_last_applied(node.server) + 1
             let bytes = UnsafeRawBufferPointer(start: buffer.pointee.base, count: buffer.pointee.len)
             node.lastOutcome = node.stateMachine.apply(entry: bytes, index: index)
-            node.armQuietTimer()
+            node.commandApplied()
             result?.pointee = nil
             return 0
         }

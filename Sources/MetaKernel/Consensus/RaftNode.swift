@@ -25,21 +25,24 @@ public final class RaftNode: @unchecked Sendable {
         public var electionTimeout: Duration
         /// Interval between the leader's heartbeats.
         public var heartbeatInterval: Duration
-        /// Entries after the last snapshot from which a node takes its next one, at its next quiet
-        /// moment (see ``quietDelay``); without one it takes it at ``snapshotCeiling`` entries.
+        /// Entries after the last snapshot from which a node takes its next one, once it has been
+        /// idle for ``snapshotQuietDelay``; without such a moment it takes it at
+        /// ``snapshotCeiling`` entries.
         public var snapshotThreshold: Int
         /// Entries kept in the log after a snapshot.
         public var snapshotTrailing: Int
         /// How soon libraft dials a peer again after a failed connection.
         public var connectRetryDelay: Duration
-        /// How long a node must go without applying a command for the moment to count as quiet:
-        /// a leader then appends its commit notice (see ``commitNotice``), and a node due a
-        /// snapshot takes it.
+        /// How long a leader waits after applying a command for another one before it appends its
+        /// commit notice (see ``commitNotice``).
         public var quietDelay: Duration
-        /// Whether a leader appends a barrier entry at a quiet moment after applying a command,
-        /// which tells the followers the new commit index at once instead of at the next
-        /// heartbeat (so long polls on followers wake within milliseconds).
+        /// Whether a leader appends a barrier entry once it has applied a command and then none
+        /// for ``quietDelay``, which tells the followers the new commit index at once instead of
+        /// at the next heartbeat (so long polls on followers wake within milliseconds).
         public var commitNotice: Bool
+        /// How long a follower goes without applying an entry before a due snapshot may be taken
+        /// (a leader waits three heartbeats longer, so that its followers are ready first).
+        public var snapshotQuietDelay: Duration
 
         /// Entries after which a node snapshots even without a quiet moment: four times
         /// ``snapshotThreshold`` (libraft's own threshold, which it checks after every apply).
@@ -56,7 +59,8 @@ public final class RaftNode: @unchecked Sendable {
             snapshotTrailing: Int = 2048,
             connectRetryDelay: Duration = .milliseconds(100),
             quietDelay: Duration = .milliseconds(20),
-            commitNotice: Bool = true
+            commitNotice: Bool = true,
+            snapshotQuietDelay: Duration = .milliseconds(250)
         ) {
             self.id = id
             self.address = address
@@ -68,6 +72,7 @@ public final class RaftNode: @unchecked Sendable {
             self.connectRetryDelay = connectRetryDelay
             self.quietDelay = quietDelay
             self.commitNotice = commitNotice
+            self.snapshotQuietDelay = snapshotQuietDelay
         }
     }
 
@@ -85,6 +90,7 @@ public final class RaftNode: @unchecked Sendable {
     let loop = UnsafeMutablePointer<uv_loop_t>.allocate(capacity: 1)
     let wakeup = UnsafeMutablePointer<uv_async_t>.allocate(capacity: 1)
     let quietTimer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
+    let snapshotTimer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
     /// Runs after each batch of I/O; narrows the follower's election wait (RaftNode+ElectionWait).
     let afterIO = UnsafeMutablePointer<uv_check_t>.allocate(capacity: 1)
     let io = UnsafeMutablePointer<raft_io>.allocate(capacity: 1)
@@ -97,6 +103,9 @@ public final class RaftNode: @unchecked Sendable {
     /// Outcome of the command the state machine applied last; loop thread only. The apply
     /// callback of the request that proposed it reads it right after the state machine ran.
     var lastOutcome: ApplyOutcome?
+
+    /// Quiet-moment bookkeeping (RaftNode+QuietMoments); loop thread only.
+    var quiet = QuietState()
 
     /// Set on the loop thread once shutdown began; jobs that run after it fail with `RAFT_SHUTDOWN`.
     var isClosing = false
@@ -117,6 +126,7 @@ public final class RaftNode: @unchecked Sendable {
         loop.initialize(to: uv_loop_t())
         wakeup.initialize(to: uv_async_t())
         quietTimer.initialize(to: uv_timer_t())
+        snapshotTimer.initialize(to: uv_timer_t())
         afterIO.initialize(to: uv_check_t())
         io.initialize(to: raft_io())
         fsm.initialize(to: raft_fsm())
@@ -128,6 +138,7 @@ public final class RaftNode: @unchecked Sendable {
         loop.deallocate()
         wakeup.deallocate()
         quietTimer.deallocate()
+        snapshotTimer.deallocate()
         afterIO.deallocate()
         io.deallocate()
         fsm.deallocate()
@@ -198,6 +209,8 @@ public final class RaftNode: @unchecked Sendable {
         }
         uv_timer_init(loop, quietTimer)
         quietTimer.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        uv_timer_init(loop, snapshotTimer)
+        snapshotTimer.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         uv_check_init(loop, afterIO)
         afterIO.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         inbox.withLock { $0.accepting = true }
@@ -205,13 +218,16 @@ public final class RaftNode: @unchecked Sendable {
             try setUpRaft(bootstrapping: bootstrapping)
             uv_check_start(afterIO) { handle in
                 guard let handle, let data = handle.pointee.data else { return }
-                Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue().narrowElectionWait()
+                let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
+                node.narrowElectionWait()
+                node.noticeApplied()
             }
             started.resume()
         } catch {
             inbox.withLock { $0.accepting = false }
             isClosing = true
             uv_close(UnsafeMutableRawPointer(quietTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
+            uv_close(UnsafeMutableRawPointer(snapshotTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
             uv_close(UnsafeMutableRawPointer(afterIO).assumingMemoryBound(to: uv_handle_t.self), nil)
             uv_close(UnsafeMutableRawPointer(wakeup).assumingMemoryBound(to: uv_handle_t.self), nil)
             bridge.closeListener()
@@ -301,6 +317,7 @@ public final class RaftNode: @unchecked Sendable {
             let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
             raft_uv_close(node.io)
             uv_close(UnsafeMutableRawPointer(node.quietTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
+            uv_close(UnsafeMutableRawPointer(node.snapshotTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
             uv_close(UnsafeMutableRawPointer(node.afterIO).assumingMemoryBound(to: uv_handle_t.self), nil)
             node.inbox.withLock { $0.accepting = false }
             node.bridge.closeListener()

@@ -38,7 +38,7 @@ struct RaftBridgeTests {
         electionTimeout: Duration = .milliseconds(300),
         heartbeatInterval: Duration = .milliseconds(30),
         quietDelay: Duration = .milliseconds(2),
-        snapshotThreshold: Int = 64
+        snapshotQuietDelay: Duration = .milliseconds(250)
     ) -> Member {
         let address = "127.0.0.1:\(port)"
         let store = MetaStore()
@@ -51,9 +51,10 @@ struct RaftBridgeTests {
                 directory: "\(directory)/\(id)",
                 electionTimeout: electionTimeout,
                 heartbeatInterval: heartbeatInterval,
-                snapshotThreshold: snapshotThreshold,
+                snapshotThreshold: 64,
                 snapshotTrailing: 16,
-                quietDelay: quietDelay
+                quietDelay: quietDelay,
+                snapshotQuietDelay: snapshotQuietDelay
             ),
             stateMachine: store,
             dialer: RaftDialer(
@@ -160,15 +161,15 @@ struct RaftBridgeTests {
     func quietSnapshots() async throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        // Quiet after 300 ms; heartbeats every 600 ms, so the barrier's commit reaches the
-        // follower after its own quiet timer fired. Threshold 64, ceiling 256.
+        // Followers snapshot after 300 ms without an entry, the leader 3 heartbeats (300 ms)
+        // later. Threshold 64, ceiling 256.
         func member(_ id: UInt64) -> Member {
             makeMember(
                 id: id,
                 directory: dir,
                 electionTimeout: .seconds(10),
-                heartbeatInterval: .milliseconds(600),
-                quietDelay: .milliseconds(300)
+                heartbeatInterval: .milliseconds(100),
+                snapshotQuietDelay: .milliseconds(300)
             )
         }
         let first = member(1)
@@ -183,18 +184,20 @@ struct RaftBridgeTests {
             (try? await first.node.promote(id: 2)) != nil ? true : nil
         }
 
-        // 100 writes back to back: past the threshold, so no snapshot until the burst is over.
+        // 100 writes: past the threshold, so no snapshot until the burst is over.
         var last = 0 as UInt64
-        for i in 0..<100 { last = try await propose(.createDatabase(name: "burst-\(i)"), on: first).index }
+        // A pause of 100 ms in the middle is not a quiet moment.
+        for i in 0..<100 {
+            if i == 50 { try await Task.sleep(for: .milliseconds(100)) }
+            last = try await propose(.createDatabase(name: "burst-\(i)"), on: first).index
+        }
         #expect(try await first.node.status().snapshotIndex == 0)
         let quiet = try await eventually("both nodes to snapshot after the burst", timeout: .seconds(10)) {
             let (one, two) = (try await first.node.status(), try await second.node.status())
             return one.snapshotIndex > 0 && two.snapshotIndex > 0 ? (one.snapshotIndex, two.snapshotIndex) : nil
         }
         #expect(quiet.0 > last, "the leader snapshotted at \(quiet.0), inside the burst that ended at \(last)")
-        // The follower may go quiet just before the barrier's commit index reaches it, and
-        // snapshot when it applies the burst's last entry.
-        #expect(quiet.1 >= last, "the follower snapshotted at \(quiet.1), inside the burst that ended at \(last)")
+        #expect(quiet.1 > last, "the follower snapshotted at \(quiet.1), inside the burst that ended at \(last)")
 
         // 300 more without a pause: the leader cannot wait, and snapshots at the ceiling.
         for i in 0..<300 { last = try await propose(.createDatabase(name: "load-\(i)"), on: first).index }
