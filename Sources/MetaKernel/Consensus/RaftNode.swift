@@ -292,8 +292,8 @@ public final class RaftNode: @unchecked Sendable {
         }
     }
 
-    /// Stops libraft, the transport and the loop thread; returns once the thread has finished.
-    /// Safe to call more than once and from any thread.
+    /// Stops libraft, the transport and the loop thread; returns once the thread has finished
+    /// and the Raft port is free again. Safe to call more than once and from any thread.
     public func stop() async {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             let registered = stopWaiters.withLock { waiters -> Bool in
@@ -307,6 +307,7 @@ public final class RaftNode: @unchecked Sendable {
             }
             enqueue { [self] in beginClose() }
         }
+        await bridge.listenerClosed()
     }
 
     private func beginClose() {

@@ -13,12 +13,13 @@ import Synchronization
 /// libraft from then on; `close` waits for pending connects before calling back.
 final class RaftTransportBridge: @unchecked Sendable {
     // Invariant: fields marked "loop" are touched only on the owning RaftNode's loop thread;
-    // `listener` and `owner` are behind Mutexes; `dialer` and `logger` are immutable.
+    // `listener`, `closedListener` and `owner` are behind Mutexes; `dialer` and `logger` are immutable.
 
     let dialer: RaftDialer
     let logger: Logger
     private let throttle = LogThrottle(interval: .seconds(60))
     private let listener = Mutex<(any Channel)?>(nil)
+    private let closedListener = Mutex<(any Channel)?>(nil)
     private let owner = Mutex<RaftNode?>(nil)
 
     private var loop: UnsafeMutablePointer<uv_loop_t>?  // loop
@@ -80,7 +81,16 @@ final class RaftTransportBridge: @unchecked Sendable {
             defer { channel = nil }
             return channel
         }
-        channel?.close(promise: nil)
+        guard let channel else { return }
+        closedListener.withLock { $0 = channel }
+        channel.close(promise: nil)
+    }
+
+    /// Returns once the listening socket that ``closeListener()`` closed is closed (so that its
+    /// port can be bound again).
+    func listenerClosed() async {
+        let channel = closedListener.withLock { $0 }
+        try? await channel?.closeFuture.get()
     }
 
     /// Fills libraft's transport vtable. Loop thread.
