@@ -129,16 +129,7 @@ struct RaftBridgeTests {
             electionTimeout: slow.election,
             heartbeatInterval: slow.heartbeat
         )
-        try await first.node.start(bootstrapping: true)
-        try await second.node.start(bootstrapping: false)
-        _ = try await eventually("node 1 to lead", timeout: .seconds(30)) {
-            try await first.node.status().role == .leader ? true : nil
-        }
-        try await first.node.add(id: 2, address: second.address)
-        // The first catch-up round can fail before the connection to node 2 is up.
-        _ = try await eventually("node 2 to be promoted", timeout: .seconds(30)) {
-            (try? await first.node.promote(id: 2)) != nil ? true : nil
-        }
+        try await form([first, second])
         _ = try await propose(.createDatabase(name: "warm-up"), on: first)
         _ = try await eventually("node 2 to catch up", timeout: .seconds(30)) {
             second.store.current.index == first.store.current.index ? true : nil
@@ -174,15 +165,7 @@ struct RaftBridgeTests {
         }
         let first = member(1)
         let second = member(2)
-        try await first.node.start(bootstrapping: true)
-        try await second.node.start(bootstrapping: false)
-        _ = try await eventually("node 1 to lead", timeout: .seconds(30)) {
-            try await first.node.status().role == .leader ? true : nil
-        }
-        try await first.node.add(id: 2, address: second.address)
-        _ = try await eventually("node 2 to be promoted", timeout: .seconds(30)) {
-            (try? await first.node.promote(id: 2)) != nil ? true : nil
-        }
+        try await form([first, second])
 
         // 100 writes: past the threshold, so no snapshot until the burst is over.
         var last = 0 as UInt64
@@ -211,6 +194,23 @@ struct RaftBridgeTests {
         await first.node.stop()
     }
 
+    /// Starts `members` (ids 1, 2, …), node 1 bootstrapping and leading, the others added and
+    /// promoted to voters.
+    func form(_ members: [Member]) async throws {
+        try await members[0].node.start(bootstrapping: true)
+        for member in members.dropFirst() { try await member.node.start(bootstrapping: false) }
+        _ = try await eventually("node 1 to lead", timeout: .seconds(30)) {
+            try await members[0].node.status().role == .leader ? true : nil
+        }
+        for (id, member) in zip(2..., members.dropFirst()) {
+            try await members[0].node.add(id: UInt64(id), address: member.address)
+            // The first catch-up round can fail before the connection to the node is up.
+            _ = try await eventually("node \(id) to be promoted", timeout: .seconds(30)) {
+                (try? await members[0].node.promote(id: UInt64(id))) != nil ? true : nil
+            }
+        }
+    }
+
     /// Three members, node 1 leading.
     func trio(in dir: String, electionTimeout: Duration = .seconds(10)) async throws -> [Member] {
         let members = (1...3).map {
@@ -221,17 +221,7 @@ struct RaftBridgeTests {
                 heartbeatInterval: .milliseconds(100)
             )
         }
-        try await members[0].node.start(bootstrapping: true)
-        for member in members.dropFirst() { try await member.node.start(bootstrapping: false) }
-        _ = try await eventually("node 1 to lead", timeout: .seconds(30)) {
-            try await members[0].node.status().role == .leader ? true : nil
-        }
-        for (id, member) in zip(2..., members.dropFirst()) {
-            try await members[0].node.add(id: UInt64(id), address: member.address)
-            _ = try await eventually("node \(id) to be promoted", timeout: .seconds(30)) {
-                (try? await members[0].node.promote(id: UInt64(id))) != nil ? true : nil
-            }
-        }
+        try await form(members)
         return members
     }
 
@@ -517,6 +507,18 @@ struct RaftBridgeTests {
                 if !ready { break }
             }
             try await listener.close()
+        }
+    }
+
+    @Test("once stop returns the Raft port is free: a node can start on it again at once")
+    func stopFreesPort() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let port = freePort()
+        for round in 0..<20 {
+            let member = makeMember(id: 1, directory: dir, port: port)
+            try await member.node.start(bootstrapping: round == 0)
+            await member.node.stop()
         }
     }
 
