@@ -114,8 +114,10 @@ struct ThreeNodeTests {
         let no = try await cluster.ctl(other, ["remove-meta", leader.httpAddress], input: "n\n")
         #expect(no.status == 1)
         #expect(no.stdout == "Remove \(leader.httpAddress) from the cluster [y/N]: ")
+        let spaced = try await cluster.ctl(other, ["remove-meta", leader.httpAddress], input: "y e s\n")
+        #expect(spaced.status == 1, "'y e s' is not yes")
 
-        let yes = try await cluster.ctl(other, ["remove-meta", leader.httpAddress], input: "y\n")
+        let yes = try await cluster.ctl(other, ["remove-meta", leader.httpAddress], input: " Yes \n")
         #expect(yes.status == 0, "\(yes.stderr)")
         #expect(
             yes.stdout

@@ -114,11 +114,13 @@ enum Ctl {
         (try? JSONEncoder().encode(value)).map(Array.init) ?? []
     }
 
-    /// Asks `prompt` and reads a line; true for y or yes.
+    /// Asks `prompt` and reads a line; true for y or yes, in any case, with surrounding blanks.
     static func confirm(_ prompt: String) -> Bool {
         print(prompt, terminator: "")
         fflush(nil)
-        let answer = readLine()?.filter { !$0.isWhitespace }.lowercased() ?? ""
+        let line = readLine() ?? ""
+        let trimmed = line.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()
+        let answer = String(trimmed).lowercased()
         return answer == "y" || answer == "yes"
     }
 
