@@ -2,7 +2,8 @@ public import NIOCore
 import NIOPosix
 
 /// Opens and accepts Raft connections over the node's ``Transport``, resolving peer names
-/// through ``PeerDiscovery``, and joins each to a socketpair that libraft reads.
+/// through ``PeerDiscovery``, and joins each to a socketpair that libraft reads (except the
+/// connections it dials on the plain transport, which libraft gets as they are).
 public struct RaftDialer: Sendable {
     /// Where the Raft listener binds (`[meta] bind-address`).
     public var bindAddress: HostPort
@@ -47,8 +48,10 @@ public struct RaftDialer: Sendable {
     }
 
     /// Connects to the peer at `address` (`host:port`), runs the handshake and returns the
-    /// socketpair end for libraft.
+    /// descriptor for libraft: on the plain transport the connected socket itself (see
+    /// ``PlainRaftSocket``), otherwise the socketpair end NIO relays to the TLS connection.
     func dial(address: String, preamble: RaftPreamble) async throws -> Int32 {
+        if transport is PlainTransport { return try await dialPlain(address: address, preamble: preamble) }
         let channel = try await connect(address: address, preamble: preamble)
         do {
             return try await Self.bridge(channel) { channel in
@@ -105,6 +108,67 @@ public struct RaftDialer: Sendable {
             }
         }
         throw DialError(description: "raft peer \(address): \(lastError.map { "\($0)" } ?? "no address")")
+    }
+
+    /// ``dial(address:preamble:)`` on the plain transport: the connected socket itself, for
+    /// libraft (see ``PlainRaftSocket``). The blocking steps run on NIO's thread pool.
+    private func dialPlain(address: String, preamble: RaftPreamble) async throws -> Int32 {
+        let target: HostPort
+        do {
+            target = try HostPort(parsing: address)
+        } catch {
+            throw DialError(description: "raft peer \(address): \(error)")
+        }
+        let addresses = try await discovery.resolve(host: target.host)
+        var lastError: (any Error)?
+        for ip in addresses {
+            do {
+                return try await NIOThreadPool.singleton.runIfActive { [self] in
+                    try handshakePlain(ip: ip, port: target.port, address: address, preamble: preamble)
+                }
+            } catch let error as HandshakeRefused {
+                throw error
+            } catch {
+                lastError = error
+            }
+        }
+        throw DialError(description: "raft peer \(address): \(lastError.map { "\($0)" } ?? "no address")")
+    }
+
+    /// Connects to `ip` and runs the dialer's side of the handshake with blocking calls.
+    private func handshakePlain(ip: String, port: Int, address: String, preamble: RaftPreamble) throws -> Int32 {
+        let start = ContinuousClock.now
+        let connectDeadline = start + .nanoseconds(connectTimeout.nanoseconds)
+        let fd = try PlainRaftSocket.connect(ip: ip, port: port, before: connectDeadline)
+        do {
+            let deadline = connectDeadline + .seconds(3)
+            var buffer = ByteBuffer()
+            preamble.encode(into: &buffer)
+            try PlainRaftSocket.write(Array(buffer.readableBytesView), to: fd, before: deadline)
+            var reply = ByteBuffer(
+                bytes: try PlainRaftSocket.read(RaftHandshake.PortalHello.length, from: fd, before: deadline)
+            )
+            guard let hello = try RaftHandshake.PortalHello.decode(from: &reply) else {
+                throw DialError(description: "short Raft handshake answer")
+            }
+            if let why = authentication.check(
+                hello.proof,
+                from: .portal,
+                preamble: preamble,
+                portalNonce: hello.nonce
+            ) {
+                throw HandshakeRefused(description: "refusing Raft peer \(address): \(why)")
+            }
+            buffer.clear()
+            RaftHandshake.DialerProof(
+                proof: authentication.proof(as: .dialer, preamble: preamble, portalNonce: hello.nonce)
+            ).encode(into: &buffer)
+            try PlainRaftSocket.write(Array(buffer.readableBytesView), to: fd, before: deadline)
+            return fd
+        } catch {
+            closeDescriptor(fd)
+            throw error
+        }
     }
 
     /// Sends the preamble, reads the listener's hello, checks its proof and sends ours.
