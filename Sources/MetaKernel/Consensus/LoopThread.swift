@@ -15,6 +15,13 @@ enum LoopThread {
 
     /// Starts a detached thread named `name` (at most 15 bytes are kept) that runs `body`.
     static func spawn(name: String, _ body: @escaping @Sendable () -> Void) {
+        let created = trySpawn(name: name, body)
+        precondition(created == 0, "cannot start the \(name) thread: \(String(cString: strerror(created)))")
+    }
+
+    /// Starts a detached thread named `name` that runs `body`.
+    /// - Returns: 0, or `pthread_create`'s error (and `body` never runs).
+    static func trySpawn(name: String, _ body: @escaping @Sendable () -> Void) -> Int32 {
         let context = Unmanaged.passRetained(Body(name: name, body)).toOpaque()
         var thread = pthread_t()
         let created = pthread_create(
@@ -28,7 +35,11 @@ enum LoopThread {
             },
             context
         )
-        precondition(created == 0, "cannot start the \(name) thread: \(String(cString: strerror(created)))")
+        guard created == 0 else {
+            Unmanaged<Body>.fromOpaque(context).release()
+            return created
+        }
         pthread_detach(thread)
+        return 0
     }
 }

@@ -13,7 +13,7 @@
 /// thread hand-off and two system calls shorter. The listener never sends after its hello, so
 /// nothing is left unread when the handshake is over. TLS connections keep the relay.
 ///
-/// Every call blocks its thread: run them off the cooperative pool.
+/// Every call blocks its thread: run them on a thread of their own, never on the cooperative pool.
 enum PlainRaftSocket {
     /// Why a connection or a handshake step failed, in one line.
     struct Failure: Error, CustomStringConvertible {

@@ -111,7 +111,9 @@ public struct RaftDialer: Sendable {
     }
 
     /// ``dial(address:preamble:)`` on the plain transport: the connected socket itself, for
-    /// libraft (see ``PlainRaftSocket``). The blocking steps run on NIO's thread pool.
+    /// libraft (see ``PlainRaftSocket``). The blocking steps run on a thread of their own: a
+    /// peer that drops packets holds it for up to `connectTimeout` + 3 s, and libraft dials each
+    /// peer once at a time, so a shared pool could be filled by unreachable peers.
     private func dialPlain(address: String, preamble: RaftPreamble) async throws -> Int32 {
         let target: HostPort
         do {
@@ -123,8 +125,22 @@ public struct RaftDialer: Sendable {
         var lastError: (any Error)?
         for ip in addresses {
             do {
-                return try await NIOThreadPool.singleton.runIfActive { [self] in
-                    try handshakePlain(ip: ip, port: target.port, address: address, preamble: preamble)
+                return try await withCheckedThrowingContinuation { continuation in
+                    let failed = LoopThread.trySpawn(name: "raft-dial") { [self] in
+                        continuation.resume(
+                            with: Result {
+                                try handshakePlain(ip: ip, port: target.port, address: address, preamble: preamble)
+                            }
+                        )
+                    }
+                    if failed != 0 {
+                        continuation.resume(
+                            throwing: DialError(
+                                description:
+                                    "cannot start a thread to dial \(address): \(String(cString: strerror(failed)))"
+                            )
+                        )
+                    }
                 }
             } catch let error as HandshakeRefused {
                 throw error

@@ -91,7 +91,8 @@ public final class RaftNode: @unchecked Sendable {
     let wakeup = UnsafeMutablePointer<uv_async_t>.allocate(capacity: 1)
     let quietTimer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
     let snapshotTimer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
-    /// Runs after each batch of I/O; narrows the follower's election wait (RaftNode+ElectionWait).
+    /// Runs after each batch of I/O: narrows a follower's election wait (RaftNode+ElectionWait)
+    /// and restarts the quiet-moment timers when entries were applied (RaftNode+QuietMoments).
     let afterIO = UnsafeMutablePointer<uv_check_t>.allocate(capacity: 1)
     let io = UnsafeMutablePointer<raft_io>.allocate(capacity: 1)
     let fsm = UnsafeMutablePointer<raft_fsm>.allocate(capacity: 1)
