@@ -27,7 +27,9 @@ public func freePort() -> Int {
 }
 
 private func canBind(_ port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    // Close-on-exec: a node another test spawns in this moment would otherwise keep the port
+    // bound for its whole life, and the node this port is for would fail with EADDRINUSE.
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     precondition(fd >= 0, "socket failed")
     defer { close(fd) }
     var address = sockaddr_in()

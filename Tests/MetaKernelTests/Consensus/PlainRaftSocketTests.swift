@@ -8,8 +8,9 @@ import Testing
 struct PlainRaftSocketTests {
     /// A listening socket on 127.0.0.1 and its port (below the ephemeral range, so a later
     /// connection to it cannot meet itself); the backlog completes connections nobody accepts.
+    /// Close-on-exec: a process another test spawns meanwhile must not keep it listening.
     func listener() throws -> (fd: Int32, port: Int) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         try #require(fd >= 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -28,6 +29,13 @@ struct PlainRaftSocketTests {
         return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
+    /// The next connection in the backlog, close-on-exec (Glibc's module has no accept4).
+    func acceptConnection(_ listener: Int32) -> Int32 {
+        let fd = accept(listener, nil, nil)
+        if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return fd
+    }
+
     @Test("bytes go both ways once connected")
     func roundTrip() throws {
         let server = try listener()
@@ -35,7 +43,7 @@ struct PlainRaftSocketTests {
         let deadline = ContinuousClock.now + .seconds(5)
         let client = try PlainRaftSocket.connect(ip: "127.0.0.1", port: server.port, before: deadline)
         defer { close(client) }
-        let accepted = accept(server.fd, nil, nil)
+        let accepted = acceptConnection(server.fd)
         try #require(accepted >= 0)
         defer { close(accepted) }
         try PlainRaftSocket.write(Array("preamble".utf8), to: client, before: deadline)
@@ -52,7 +60,7 @@ struct PlainRaftSocketTests {
 
         // Never answers: the read gives up at its deadline, not before.
         let silent = try PlainRaftSocket.connect(ip: "127.0.0.1", port: port, before: deadline)
-        let silentPeer = accept(server.fd, nil, nil)
+        let silentPeer = acceptConnection(server.fd)
         let started = ContinuousClock.now
         #expect {
             _ = try PlainRaftSocket.read(1, from: silent, before: started + .milliseconds(300))
@@ -63,7 +71,7 @@ struct PlainRaftSocketTests {
 
         // Hangs up during the handshake.
         let client = try PlainRaftSocket.connect(ip: "127.0.0.1", port: port, before: deadline)
-        let accepted = accept(server.fd, nil, nil)
+        let accepted = acceptConnection(server.fd)
         close(accepted)
         #expect {
             _ = try PlainRaftSocket.read(4, from: client, before: deadline)
