@@ -73,41 +73,26 @@ public struct RaftDialer: Sendable {
 
     /// Connects and runs the handshake; the channel's pipeline then holds the hello reader.
     private func connect(address: String, preamble: RaftPreamble) async throws -> any Channel {
-        let target: HostPort
-        do {
-            target = try HostPort(parsing: address)
-        } catch {
-            throw DialError(description: "raft peer \(address): \(error)")
-        }
-        let addresses = try await discovery.resolve(host: target.host)
-        var lastError: (any Error)?
-        for ip in addresses {
-            do {
-                let channel = try await ClientBootstrap(group: group)
-                    .connectTimeout(connectTimeout)
-                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                    .channelOption(.autoRead, value: false)
-                    .channelInitializer { [transport] channel in
-                        channel.eventLoop.makeCompletedFuture {
-                            try transport.configureConnected(channel, serverName: target.host)
-                        }
+        try await eachAddress(of: address) { target, ip in
+            let channel = try await ClientBootstrap(group: group)
+                .connectTimeout(connectTimeout)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.autoRead, value: false)
+                .channelInitializer { [transport] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try transport.configureConnected(channel, serverName: target.host)
                     }
-                    .connect(host: ip, port: target.port)
-                    .get()
-                do {
-                    try await handshake(on: channel, address: address, preamble: preamble)
-                    return channel
-                } catch {
-                    channel.close(promise: nil)
-                    throw error
                 }
-            } catch let error as HandshakeRefused {
-                throw error
+                .connect(host: ip, port: target.port)
+                .get()
+            do {
+                try await handshake(on: channel, address: address, preamble: preamble)
+                return channel
             } catch {
-                lastError = error
+                channel.close(promise: nil)
+                throw error
             }
         }
-        throw DialError(description: "raft peer \(address): \(lastError.map { "\($0)" } ?? "no address")")
     }
 
     /// ``dial(address:preamble:)`` on the plain transport: the connected socket itself, for
@@ -115,6 +100,34 @@ public struct RaftDialer: Sendable {
     /// peer that drops packets holds it for up to `connectTimeout` + 3 s, and libraft dials each
     /// peer once at a time, so a shared pool could be filled by unreachable peers.
     private func dialPlain(address: String, preamble: RaftPreamble) async throws -> Int32 {
+        try await eachAddress(of: address) { target, ip in
+            try await withCheckedThrowingContinuation { continuation in
+                let failed = LoopThread.trySpawn(name: "raft-dial") { [self] in
+                    continuation.resume(
+                        with: Result {
+                            try handshakePlain(ip: ip, port: target.port, address: address, preamble: preamble)
+                        }
+                    )
+                }
+                if failed != 0 {
+                    continuation.resume(
+                        throwing: DialError(
+                            description:
+                                "cannot start a thread to dial \(address): \(String(cString: strerror(failed)))"
+                        )
+                    )
+                }
+            }
+        }
+    }
+
+    /// Resolves `address` (`host:port`) and runs `attempt` on each of its IPs until one
+    /// succeeds. A refused handshake ends the search (the peer answered; the secret is wrong);
+    /// otherwise the last IP's error is reported.
+    private func eachAddress<Value>(
+        of address: String,
+        _ attempt: (HostPort, String) async throws -> Value
+    ) async throws -> Value {
         let target: HostPort
         do {
             target = try HostPort(parsing: address)
@@ -125,23 +138,7 @@ public struct RaftDialer: Sendable {
         var lastError: (any Error)?
         for ip in addresses {
             do {
-                return try await withCheckedThrowingContinuation { continuation in
-                    let failed = LoopThread.trySpawn(name: "raft-dial") { [self] in
-                        continuation.resume(
-                            with: Result {
-                                try handshakePlain(ip: ip, port: target.port, address: address, preamble: preamble)
-                            }
-                        )
-                    }
-                    if failed != 0 {
-                        continuation.resume(
-                            throwing: DialError(
-                                description:
-                                    "cannot start a thread to dial \(address): \(String(cString: strerror(failed)))"
-                            )
-                        )
-                    }
-                }
+                return try await attempt(target, ip)
             } catch let error as HandshakeRefused {
                 throw error
             } catch {
