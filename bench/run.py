@@ -368,7 +368,7 @@ def restores(meta: Meta, etcd: Etcd, sizes: Sizes, count: int, after: int, repor
         if newest_snapshot(meta, victim) >= after:
             break
         load(meta.addr(ml), "POST", "/execute", PAD_BODY, BULK_CONNS, 16)
-        time.sleep(1)  # a quiet moment: nodes snapshot 250 ms (followers) to 550 ms (leader) into one
+        time.sleep(1)  # a quiet moment: all three snapshot on the leader's barrier, about 550 ms into it
     time.sleep(1)
     newest = newest_snapshot(meta, victim)
     replay = (meta.applied(victim) or 0) - newest
