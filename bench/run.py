@@ -379,28 +379,39 @@ def restores(meta: Meta, etcd: Etcd, sizes: Sizes, count: int, after: int, repor
     report.row(f"restart with {count:,}: exec to caught up (ms)", ours[1] * 1000, theirs[1] * 1000)
 
 
-def run_round(binaries: str, sizes: Sizes, root: str) -> Report:
-    """One full table on fresh clusters under `root`; both clusters are killed on the way out."""
+PHASES = ("reads", "watchers", "writes", "failover", "bulk", "snapshot", "restart")
+
+
+def run_round(binaries: str, sizes: Sizes, root: str, phases: tuple[str, ...] = PHASES) -> Report:
+    """One table on fresh clusters under `root`: start-up, then `phases` in PHASES order (snapshot
+    and restart need bulk); both clusters are killed on the way out."""
     report = Report()
     meta = Meta(binaries, f"{root}/meta", sizes.snapshot_threshold)
     etcd = Etcd(f"{root}/etcd")
     try:
         print("  start-up", flush=True)
         startup(meta, etcd, report)
-        print("  linearizable reads", flush=True)
-        reads(meta, etcd, sizes, report)
-        print("  watchers", flush=True)
-        watchers(meta, etcd, sizes, report)
-        print("  writes", flush=True)
-        writes(meta, etcd, sizes, report)
-        print("  failover", flush=True)
-        failover(meta, etcd, sizes, report)
-        print(f"  bulk load of {sizes.databases:,}", flush=True)
-        count = bulk(meta, etcd, sizes, report)
-        print("  snapshot", flush=True)
-        index = snapshots(meta, etcd, sizes, count, report)
-        print("  restart", flush=True)
-        restores(meta, etcd, sizes, count, index, report)
+        if "reads" in phases:
+            print("  linearizable reads", flush=True)
+            reads(meta, etcd, sizes, report)
+        if "watchers" in phases:
+            print("  watchers", flush=True)
+            watchers(meta, etcd, sizes, report)
+        if "writes" in phases:
+            print("  writes", flush=True)
+            writes(meta, etcd, sizes, report)
+        if "failover" in phases:
+            print("  failover", flush=True)
+            failover(meta, etcd, sizes, report)
+        if "bulk" in phases:
+            print(f"  bulk load of {sizes.databases:,}", flush=True)
+            count = bulk(meta, etcd, sizes, report)
+            if "snapshot" in phases:
+                print("  snapshot", flush=True)
+                index = snapshots(meta, etcd, sizes, count, report)
+                if "restart" in phases:
+                    print("  restart", flush=True)
+                    restores(meta, etcd, sizes, count, index, report)
     finally:
         meta.stop()
         etcd.stop()
@@ -464,7 +475,21 @@ def main() -> int:
     parser.add_argument("--watchers", type=int, help="long polls / watches woken by one write")
     parser.add_argument("--failovers", type=int, help="leader kills per system (the median is reported)")
     parser.add_argument("--snapshot-threshold", type=int, help="influxd-meta raft-snapshot-threshold")
+    parser.add_argument("--only", help=f"comma-separated phases after start-up, of {','.join(PHASES)} "
+                                       "(snapshot needs bulk, restart needs snapshot; default: all)")
+    parser.add_argument("--dir", help="where the clusters keep their data (default: the system's temporary "
+                                      "directory; e.g. /dev/shm to take the disk out of the figures)")
     args = parser.parse_args()
+    phases = PHASES
+    if args.only:
+        phases = tuple(p.strip() for p in args.only.split(",") if p.strip())
+        unknown = [p for p in phases if p not in PHASES]
+        if unknown:
+            print(f"bench: --only: unknown phase {unknown[0]!r}; the phases are {', '.join(PHASES)}")
+            return 1
+        if "restart" in phases and "snapshot" not in phases or "snapshot" in phases and "bulk" not in phases:
+            print("bench: --only: snapshot needs bulk, and restart needs snapshot")
+            return 1
     sizes = dataclasses.replace(QUICK if args.quick else FULL)
     for field in ("databases", "watchers", "failovers", "snapshot_threshold"):
         if getattr(args, field) is not None:
@@ -483,13 +508,17 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
-    workdir = tempfile.mkdtemp(prefix="bench-")
+    if args.dir and not os.path.isdir(args.dir):
+        print(f"bench: --dir {args.dir}: not a directory")
+        return 1
+    workdir = tempfile.mkdtemp(prefix="bench-", dir=args.dir)
     reports: list[Report] = []
-    print(f"bench: {'quick' if args.quick else 'full'} sizes {sizes}; load average {os.getloadavg()}", flush=True)
+    print(f"bench: {'quick' if args.quick else 'full'} sizes {sizes}; phases {','.join(phases)}; data in {workdir}; "
+          f"load average {os.getloadavg()}", flush=True)
     try:
         for r in range(args.repeat):
             print(f"round {r + 1}/{args.repeat}", flush=True)
-            report = run_round(binaries, sizes, f"{workdir}/round{r}")
+            report = run_round(binaries, sizes, f"{workdir}/round{r}", phases)
             shutil.rmtree(f"{workdir}/round{r}", ignore_errors=True)
             reports.append(report)
             print()
