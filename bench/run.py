@@ -391,18 +391,11 @@ def run_round(binaries: str, sizes: Sizes, root: str, phases: tuple[str, ...] = 
     try:
         print("  start-up", flush=True)
         startup(meta, etcd, report)
-        if "reads" in phases:
-            print("  linearizable reads", flush=True)
-            reads(meta, etcd, sizes, report)
-        if "watchers" in phases:
-            print("  watchers", flush=True)
-            watchers(meta, etcd, sizes, report)
-        if "writes" in phases:
-            print("  writes", flush=True)
-            writes(meta, etcd, sizes, report)
-        if "failover" in phases:
-            print("  failover", flush=True)
-            failover(meta, etcd, sizes, report)
+        for name, label, phase in (("reads", "linearizable reads", reads), ("watchers", "watchers", watchers),
+                                   ("writes", "writes", writes), ("failover", "failover", failover)):
+            if name in phases:
+                print(f"  {label}", flush=True)
+                phase(meta, etcd, sizes, report)
         if "bulk" in phases:
             print(f"  bulk load of {sizes.databases:,}", flush=True)
             count = bulk(meta, etcd, sizes, report)

@@ -30,7 +30,7 @@ import Logging
 /// whenever it resets the election timer. Loop thread only.
 extension RaftNode {
     /// The longest wait a follower draws beyond T, and the longest it waits after leader loss.
-    var electionWaitSpread: UInt64 { UInt64(max(configuration.electionTimeout.milliseconds / 4, 1)) }
+    private var electionWaitSpread: UInt64 { UInt64(max(configuration.electionTimeout.milliseconds / 4, 1)) }
 
     /// Replaces a libraft draw above T + ``electionWaitSpread``; the `uv_check` callback.
     func narrowElectionWait() {

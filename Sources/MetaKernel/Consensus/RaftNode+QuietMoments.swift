@@ -68,7 +68,7 @@ extension RaftNode {
 
     /// Whether this node has applied at least ``Configuration/snapshotThreshold`` entries since
     /// its last snapshot.
-    var isDueSnapshot: Bool {
+    private var isDueSnapshot: Bool {
         raft_last_applied(server) >= server.pointee.log.snapshot.last_index + UInt64(configuration.snapshotThreshold)
     }
 
