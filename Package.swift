@@ -6,17 +6,8 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-/// How the release executables are linked: by GNU ld with packed relative relocations
-/// (DT_RELR, glibc 2.36+), so the dynamic loader reads about 20 KB of relocations at start-up
-/// instead of 1.6 MB. Ship them built with `--static-swift-stdlib` as well (what
-/// `scripts/run-meta.sh` and `bench/` do): Foundation and the Swift runtime are then linked in
-/// and only what a node uses is mapped, where the shared libraries cost about 12 MB of
-/// resident memory per process. Debug builds (tests) link as usual. See docs/BENCHMARKS.md,
-/// "Idle RSS".
-let releaseLinkerSettings: [LinkerSetting] = [
-    .unsafeFlags(["-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(configuration: .release))
-]
-
+// The release binaries as shipped come from scripts/build-release.sh, which says which flags
+// it adds (static runtime, lld with a function order, DT_RELR) and why.
 let package = Package(
     name: "influxdb-meta",
     platforms: [.macOS(.v15)],
@@ -85,8 +76,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/Apps/influxd-meta",
-            swiftSettings: swiftSettings,
-            linkerSettings: releaseLinkerSettings
+            swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "influxd-ctl",
@@ -97,8 +87,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Apps/influxd-ctl",
-            swiftSettings: swiftSettings,
-            linkerSettings: releaseLinkerSettings
+            swiftSettings: swiftSettings
         ),
         .target(
             name: "TestSupport",
