@@ -29,6 +29,7 @@ let package = Package(
             pkgConfig: "raft",
             providers: [.apt(["libraft-dev", "libuv1-dev"])]
         ),
+        .target(name: "CPosix", path: "Sources/CPosix"),
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "openssl",
@@ -38,6 +39,7 @@ let package = Package(
             name: "MetaKernel",
             dependencies: [
                 "CRaft",
+                "CPosix",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

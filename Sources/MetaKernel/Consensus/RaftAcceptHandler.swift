@@ -1,6 +1,7 @@
 import NIOCore
 
-/// Runs the listener's side of the Raft handshake on an accepted connection: reads the
+/// Runs the listener's side of the Raft handshake on a connection accepted through NIO (the
+/// TLS transport; ``PlainRaftListener`` accepts plain ones): reads the
 /// ``RaftPreamble``, answers with a ``RaftHandshake/PortalHello``, reads and checks the
 /// dialer's ``RaftHandshake/DialerProof``, then hands the connection to libraft through
 /// ``RaftTransportBridge`` and leaves the pipeline, passing on any bytes it read past the
@@ -74,11 +75,7 @@ final class RaftAcceptHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func refuse(context: ChannelHandlerContext, why: String) {
-        let peer = context.remoteAddress?.ipAddress ?? "unknown peer"
-        bridge.warnThrottled(
-            key: "\(peer) \(why)",
-            "refusing Raft connection from \(peer)\(why.hasPrefix("claiming") ? " " : ": ")\(why)"
-        )
+        bridge.warnRefused(peer: context.remoteAddress?.ipAddress ?? "unknown peer", why: why)
         state = .handedOff
         received.discard()
         timeout?.cancel()

@@ -1,3 +1,4 @@
+import CPosix
 import CRaft
 import FoundationEssentials
 public import Logging
@@ -154,6 +155,9 @@ public final class RaftNode: @unchecked Sendable {
     /// - Throws: ``RaftError`` when libraft cannot start (bad directory, corrupt log), or the
     ///   dialer's error when the Raft port cannot be bound.
     public func start(bootstrapping: Bool) async throws {
+        // libuv writes to libraft's sockets with write(2): without this, a peer that hung up
+        // (EPIPE) would kill the process with SIGPIPE instead of failing the write.
+        cposix_ignore_sigpipe()
         try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
         try await bridge.bind(node: self)
         try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in

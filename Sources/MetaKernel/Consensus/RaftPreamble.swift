@@ -12,6 +12,13 @@ struct RaftPreamble: Equatable, Sendable {
     /// 2: the nonce and the two-way handshake (version 1 had neither).
     static let version: UInt32 = 2
     static let maximumAddressLength = 1024
+    /// The bytes before the address: magic, version, id, nonce and the address length.
+    static let headerLength = magic.count + 4 + 8 + RaftAuthentication.nonceLength + 2
+
+    /// The address length a complete header (at least ``headerLength`` bytes) announces.
+    static func addressLength(inHeader bytes: [UInt8]) -> Int {
+        Int(bytes[headerLength - 2]) << 8 | Int(bytes[headerLength - 1])
+    }
 
     var id: UInt64
     var address: String

@@ -4,22 +4,25 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// Our `raft_uv_transport`: libraft asks it to listen and to connect; it answers with
-/// `uv_pipe` streams over socketpairs whose other ends NIO joins to real (plain or TLS)
-/// connections made through ``RaftDialer``.
+/// Our `raft_uv_transport`: libraft asks it to listen and to connect; it answers with `uv_pipe`
+/// streams over the sockets themselves on the plain transport (``PlainRaftSocket``,
+/// ``PlainRaftListener``), and over socketpairs whose other ends NIO joins to TLS connections
+/// made through ``RaftDialer``.
 ///
 /// libraft's contract (see docs/ARCHITECTURE.md): every `connect` that returned 0 gets exactly
 /// one callback on the loop thread; streams handed over are `raft_malloc`ed and owned by
 /// libraft from then on; `close` waits for pending connects before calling back.
 final class RaftTransportBridge: @unchecked Sendable {
     // Invariant: fields marked "loop" are touched only on the owning RaftNode's loop thread;
-    // `listener`, `closedListener` and `owner` are behind Mutexes; `dialer` and `logger` are immutable.
+    // `listener`, `closedListener`, `plainListener` and `owner` are behind Mutexes; `dialer` and
+    // `logger` are immutable.
 
     let dialer: RaftDialer
     let logger: Logger
     private let throttle = LogThrottle(interval: .seconds(60))
     private let listener = Mutex<(any Channel)?>(nil)
     private let closedListener = Mutex<(any Channel)?>(nil)
+    private let plainListener = Mutex<PlainRaftListener?>(nil)
     private let owner = Mutex<RaftNode?>(nil)
 
     private var loop: UnsafeMutablePointer<uv_loop_t>?  // loop
@@ -53,6 +56,10 @@ final class RaftTransportBridge: @unchecked Sendable {
     func bind(node: RaftNode) async throws {
         owner.withLock { $0 = node }
         let host = dialer.bindAddress.host.isEmpty ? "0.0.0.0" : dialer.bindAddress.host
+        if dialer.transport is PlainTransport {
+            try bindPlain(host: host, node: node)
+            return
+        }
         let transport = dialer.transport
         let authentication = dialer.authentication
         let channel = try await ServerBootstrap(group: dialer.group)
@@ -72,11 +79,47 @@ final class RaftTransportBridge: @unchecked Sendable {
         listener.withLock { $0 = channel }
     }
 
+    /// Binds the plain transport's listener, whose thread hands connections to libraft.
+    private func bindPlain(host: String, node: RaftNode) throws {
+        let listener = try PlainRaftListener(
+            host: host,
+            port: dialer.bindAddress.port,
+            configuration: .init(authentication: dialer.authentication)
+        )
+        let failed = listener.start(
+            .init(
+                handshaken: { [self] fd, preamble in
+                    acceptedPlain(fd, from: preamble, listener: listener, node: node)
+                },
+                refused: { [self] peer, why in warnRefused(peer: peer, why: why) }
+            )
+        )
+        guard failed == 0 else {
+            throw PlainRaftSocket.Failure(
+                description: "cannot start the Raft listener's thread: \(String(cString: strerror(failed)))"
+            )
+        }
+        plainListener.withLock { $0 = listener }
+    }
+
+    /// Logs a refused connection (see ``warnThrottled(key:_:)``); `why` may start with
+    /// "claiming ADDRESS (id N)".
+    func warnRefused(peer: String, why: String) {
+        warnThrottled(
+            key: "\(peer) \(why)",
+            "refusing Raft connection from \(peer)\(why.hasPrefix("claiming") ? " " : ": ")\(why)"
+        )
+    }
+
     /// The port the listener is bound to (tests bind port 0).
-    var boundPort: Int? { listener.withLock { $0?.localAddress?.port } }
+    var boundPort: Int? {
+        if let listener = plainListener.withLock({ $0 }) { return listener.port }
+        return listener.withLock { $0?.localAddress?.port }
+    }
 
     /// Stops accepting connections; safe from any thread, more than once.
     func closeListener() {
+        plainListener.withLock { $0 }?.close()
         let channel = listener.withLock { channel in
             defer { channel = nil }
             return channel
@@ -89,6 +132,7 @@ final class RaftTransportBridge: @unchecked Sendable {
     /// Returns once the listening socket that ``closeListener()`` closed is closed (so that its
     /// port can be bound again).
     func listenerClosed() async {
+        await plainListener.withLock { $0 }?.closed()
         let channel = closedListener.withLock { $0 }
         try? await channel?.closeFuture.get()
     }
@@ -196,37 +240,60 @@ final class RaftTransportBridge: @unchecked Sendable {
                 return
             }
             let delivered = node.enqueue { [self] in
-                guard !closing, let callback = acceptCallback, let transport else {
-                    closeDescriptor(fd)
-                    return
-                }
-                // A peer must be a member of the configuration this node knows, under the id
-                // and address it claims (a node still joining knows none and accepts its leader).
-                let servers = node.readStatus().servers
-                let member =
-                    servers.isEmpty || servers.contains { $0.id == preamble.id && $0.address == preamble.address }
-                let impostor = preamble.id == localID || preamble.address == localAddress
-                guard member && !impostor else {
-                    let why = impostor ? "it claims to be this node" : "not a member of this node's Raft configuration"
-                    warnThrottled(
-                        key: "member \(preamble.address) \(preamble.id) \(why)",
-                        "refusing Raft connection from \(preamble.address) (id \(preamble.id)): \(why)"
-                    )
-                    closeDescriptor(fd)
-                    return
-                }
-                guard let stream = makeStream(fd: fd) else {
-                    closeDescriptor(fd)
-                    return
-                }
-                callback(transport, preamble.id, preamble.address, stream)
-                inbound[preamble.id, default: 0] += 1
-                channel.closeFuture.whenComplete { [self] _ in
-                    node.enqueue { [self] in inboundClosed(id: preamble.id, node: node) }
+                handOver(fd, from: preamble, node: node) { closed in
+                    channel.closeFuture.whenComplete { _ in closed() }
+                    return true
                 }
             }
             if !delivered { closeDescriptor(fd) }
         }
+    }
+
+    /// Called by the ``PlainRaftListener``'s thread once a peer finished the handshake.
+    private func acceptedPlain(_ fd: Int32, from preamble: RaftPreamble, listener: PlainRaftListener, node: RaftNode) {
+        let delivered = node.enqueue { [self] in
+            handOver(fd, from: preamble, node: node) { closed in listener.watch(fd, closed: closed) }
+        }
+        if !delivered { closeDescriptor(fd) }
+    }
+
+    /// Gives libraft an accepted connection from a member of the configuration. `watch` arranges
+    /// for its argument to run when the connection closes and returns whether it could, so that
+    /// the node learns when a peer's last connection is gone. Loop thread.
+    private func handOver(
+        _ fd: Int32,
+        from preamble: RaftPreamble,
+        node: RaftNode,
+        watch: (_ closed: @escaping @Sendable () -> Void) -> Bool
+    ) {
+        guard !closing, let callback = acceptCallback, let transport else {
+            closeDescriptor(fd)
+            return
+        }
+        // A peer must be a member of the configuration this node knows, under the id
+        // and address it claims (a node still joining knows none and accepts its leader).
+        let servers = node.readStatus().servers
+        let member =
+            servers.isEmpty || servers.contains { $0.id == preamble.id && $0.address == preamble.address }
+        let impostor = preamble.id == localID || preamble.address == localAddress
+        guard member && !impostor else {
+            let why = impostor ? "it claims to be this node" : "not a member of this node's Raft configuration"
+            warnThrottled(
+                key: "member \(preamble.address) \(preamble.id) \(why)",
+                "refusing Raft connection from \(preamble.address) (id \(preamble.id)): \(why)"
+            )
+            closeDescriptor(fd)
+            return
+        }
+        guard let stream = makeStream(fd: fd) else {
+            closeDescriptor(fd)
+            return
+        }
+        let watched = watch { [self] in
+            node.enqueue { [self] in inboundClosed(id: preamble.id, node: node) }
+        }
+        if watched { inbound[preamble.id, default: 0] += 1 }
+        callback(transport, preamble.id, preamble.address, stream)
     }
 
     /// A connection from peer `id` that libraft held closed; tells the node when it was that
@@ -237,7 +304,8 @@ final class RaftTransportBridge: @unchecked Sendable {
         if open <= 0 { node.peerConnectionsClosed(id: id) }
     }
 
-    /// Wraps our socketpair end in a `raft_malloc`ed `uv_pipe_t`, which libraft will own. Loop thread.
+    /// Wraps a socket (or our socketpair end) in a `raft_malloc`ed `uv_pipe_t`, which libraft
+    /// will own. Loop thread.
     private func makeStream(fd: Int32) -> UnsafeMutablePointer<uv_stream_t>? {
         guard let loop, let memory = raft_malloc(MemoryLayout<uv_pipe_t>.size) else { return nil }
         let pipe = memory.bindMemory(to: uv_pipe_t.self, capacity: 1)

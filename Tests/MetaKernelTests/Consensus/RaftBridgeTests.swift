@@ -346,11 +346,13 @@ struct RaftBridgeTests {
         await member.node.stop()
     }
 
-    /// Runs the dialer's side of the handshake by hand against `member`'s Raft port.
+    /// Runs the dialer's side of the handshake by hand against `member`'s Raft port, then sends
+    /// `after` (bytes for libraft).
     /// - Returns: the listener's hello and whether it then hung up on `proof`.
     func handshake(
         with member: Member,
         as preamble: RaftPreamble,
+        after: [UInt8] = [],
         proof: (RaftHandshake.PortalHello) -> [UInt8]?
     ) throws -> (hello: RaftHandshake.PortalHello, closed: Bool) {
         let socket = try BlockingSocket(port: try HostPort(parsing: member.address).port, timeoutSeconds: 3)
@@ -361,8 +363,24 @@ struct RaftBridgeTests {
         let hello = try #require(try RaftHandshake.PortalHello.decode(from: &reply))
         buffer.clear()
         RaftHandshake.DialerProof(proof: proof(hello)).encode(into: &buffer)
-        try socket.send(Array(buffer.readableBytesView))
+        try socket.send(Array(buffer.readableBytesView) + after)
         return (hello, socket.waitForClose())
+    }
+
+    @Test("a connection libraft drops is closed for its peer too, though the listener watches it")
+    func droppedByLibraft() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let member = makeMember(id: 1, directory: dir)
+        try await member.node.start(bootstrapping: false)  // no configuration yet: accepts any peer
+        // libraft's first eight bytes are its protocol version; it hangs up on an unknown one.
+        let (_, closed) = try handshake(
+            with: member,
+            as: RaftPreamble(id: 2, address: "127.0.0.1:1", nonce: Array(repeating: 1, count: 32)),
+            after: Array(repeating: 0xEE, count: 16)
+        ) { _ in nil }
+        #expect(closed, "the peer still saw the connection open 3 s after libraft closed it")
+        await member.node.stop()
     }
 
     @Test("with raft-portal-auth-required, the listener proves the secret and refuses wrong or missing proofs")

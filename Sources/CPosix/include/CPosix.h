@@ -1,0 +1,19 @@
+#ifndef CPOSIX_H
+#define CPOSIX_H
+/* Linux calls the plain Raft listener needs that Glibc's Swift module does not show (GNU
+ * extensions, a variadic call, a macro that is a cast). This header includes no system header,
+ * so the module owns none of libc's declarations; posix.c includes them. */
+
+struct sockaddr;
+
+/* accept4(2) with SOCK_NONBLOCK | SOCK_CLOEXEC. */
+int cposix_accept(int fd, struct sockaddr *address, unsigned int *length);
+/* eventfd(2), non-blocking and close-on-exec. */
+int cposix_eventfd(void);
+/* fcntl(fd, F_DUPFD_CLOEXEC, 0). */
+int cposix_dup_cloexec(int fd);
+/* signal(SIGPIPE, SIG_IGN). */
+void cposix_ignore_sigpipe(void);
+/* poll(2)'s POLLRDHUP: the peer shut down its side. */
+extern const short cposix_pollrdhup;
+#endif

@@ -1,0 +1,399 @@
+import CPosix
+import Glibc
+import NIOCore
+import Synchronization
+
+/// The listener's side of plain-TCP Raft connections, made with POSIX calls on a thread of its
+/// own, so that libraft is handed each accepted socket itself, as ``PlainRaftSocket`` does for
+/// the sockets it dials: what libraft receives (AppendEntries on a follower, answers on the
+/// leader) is on every write's path, and NIO, which cannot give a socket away, would add a relay.
+///
+/// The one thread does three things over `poll`:
+/// - accepts connections;
+/// - runs each handshake as a small state machine (read the ``RaftPreamble``, answer with a
+///   ``RaftHandshake/PortalHello``, read the ``RaftHandshake/DialerProof``), reading exactly the
+///   bytes the handshake needs, so that nothing libraft's peer sends after its proof is taken.
+///   A peer that sends slowly or not at all holds no thread and is dropped after
+///   ``Configuration/handshakeTimeout``;
+/// - watches the connections it handed over: a duplicate of each socket is polled for the
+///   peer's hang-up (`POLLRDHUP`), which is how the node learns that a peer's process has gone
+///   (``RaftNode/peerConnectionsClosed(id:)``). Every 100 ms it also checks that libraft still
+///   holds the socket (the same inode behind libraft's descriptor) and closes the duplicate once
+///   libraft has closed its own, so that the peer sees the hang-up.
+final class PlainRaftListener: Sendable {
+    /// Listener settings.
+    struct Configuration: Sendable {
+        /// What both ends must prove (`internal-shared-secret`).
+        var authentication: RaftAuthentication
+        /// A peer that has not finished the handshake by then is dropped.
+        var handshakeTimeout: Duration = .seconds(10)
+    }
+
+    /// What the thread reports.
+    struct Events: Sendable {
+        /// A peer finished the handshake; `fd` is the connected, non-blocking socket, now the
+        /// callee's.
+        var handshaken: @Sendable (_ fd: Int32, _ preamble: RaftPreamble) -> Void
+        /// A connection was refused: `peer` is its IP address, `why` one line.
+        var refused: @Sendable (_ peer: String, _ why: String) -> Void
+    }
+
+    private struct Watched: Sendable {
+        var fd: Int32
+        var duplicate: Int32
+        var device: UInt64
+        var inode: UInt64
+        var closed: @Sendable () -> Void
+    }
+
+    private struct Shared {
+        var watched: [Watched] = []
+        var stopping = false
+        var finished = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let configuration: Configuration
+    private let listening: Int32
+    private let wake: Int32
+    private let shared = Mutex(Shared())
+    /// The port bound (a configuration may ask for port 0).
+    let port: Int
+
+    /// Binds and listens on `host:port` (all addresses when `host` is empty).
+    init(host: String, port: Int, configuration: Configuration) throws(PlainRaftSocket.Failure) {
+        self.configuration = configuration
+        var hints = addrinfo()
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var found: UnsafeMutablePointer<addrinfo>?
+        let rv = getaddrinfo(host.isEmpty ? nil : host, String(port), &hints, &found)
+        guard rv == 0, let info = found else {
+            throw PlainRaftSocket.Failure(description: "cannot resolve \(host): \(String(cString: gai_strerror(rv)))")
+        }
+        defer { freeaddrinfo(found) }
+        let fd = socket(
+            info.pointee.ai_family,
+            Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
+            0
+        )
+        guard fd >= 0 else { throw Self.failure("socket") }
+        var one: Int32 = 1
+        _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        guard bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
+            let error = Self.failure("bind")
+            closeDescriptor(fd)
+            throw error
+        }
+        guard listen(fd, SOMAXCONN) == 0 else {
+            let error = Self.failure("listen")
+            closeDescriptor(fd)
+            throw error
+        }
+        let wake = cposix_eventfd()
+        guard wake >= 0 else {
+            let error = Self.failure("eventfd")
+            closeDescriptor(fd)
+            throw error
+        }
+        self.listening = fd
+        self.wake = wake
+        self.port = Self.localPort(of: fd)
+    }
+
+    /// Starts the thread.
+    /// - Returns: 0, or `pthread_create`'s error (then call ``close()``).
+    func start(_ events: Events) -> Int32 {
+        let failed = LoopThread.trySpawn(name: "raft-listen") { [self] in run(events) }
+        if failed != 0 { finish(pending: [:]) }
+        return failed
+    }
+
+    /// Watches `fd`, a socket this listener accepted that libraft now holds; `closed` runs (on
+    /// the listener's thread) when the peer hangs up or libraft closes it, never after
+    /// ``close()``. Call on the thread that handed the socket to libraft, before libraft can
+    /// close it.
+    /// - Returns: whether the socket is watched (`false` when stopping or out of descriptors).
+    func watch(_ fd: Int32, closed: @escaping @Sendable () -> Void) -> Bool {
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return false }
+        let duplicate = cposix_dup_cloexec(fd)
+        guard duplicate >= 0 else { return false }
+        let watched = Watched(
+            fd: fd,
+            duplicate: duplicate,
+            device: UInt64(status.st_dev),
+            inode: UInt64(status.st_ino),
+            closed: closed
+        )
+        let added = shared.withLock { shared in
+            guard !shared.stopping else { return false }
+            shared.watched.append(watched)
+            return true
+        }
+        guard added else {
+            closeDescriptor(duplicate)
+            return false
+        }
+        wakeUp()
+        return true
+    }
+
+    /// Stops accepting; safe from any thread, more than once. Sockets already handed to libraft
+    /// stay open.
+    func close() {
+        shared.withLock { $0.stopping = true }
+        wakeUp()
+    }
+
+    /// Returns once the thread has closed the listening socket.
+    func closed() async {
+        await withCheckedContinuation { continuation in
+            let done = shared.withLock { shared in
+                if !shared.finished { shared.waiters.append(continuation) }
+                return shared.finished
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    private func wakeUp() {
+        var one: UInt64 = 1
+        _ = Glibc.write(wake, &one, MemoryLayout<UInt64>.size)
+    }
+
+    // MARK: The thread
+
+    private enum Stage {
+        case preamble
+        case proof(RaftPreamble, portalNonce: [UInt8])
+    }
+
+    private struct Handshake {
+        var peer: String
+        var deadline: ContinuousClock.Instant
+        var stage = Stage.preamble
+        var received: [UInt8] = []
+
+        /// How many more bytes the current message needs (never more: see the type's notes).
+        var needed: Int {
+            switch stage {
+            case .preamble:
+                let header = RaftPreamble.headerLength
+                guard received.count >= header else { return header - received.count }
+                return header + RaftPreamble.addressLength(inHeader: received) - received.count
+            case .proof:
+                return RaftHandshake.DialerProof.length - received.count
+            }
+        }
+    }
+
+    private func run(_ events: Events) {
+        var handshakes: [Int32: Handshake] = [:]
+        var lastCheck = ContinuousClock.now
+        var acceptPausedUntil: ContinuousClock.Instant?
+        while true {
+            let (watched, stopping) = shared.withLock { ($0.watched, $0.stopping) }
+            if stopping { break }
+            let accepting = acceptPausedUntil.map { $0 <= .now } ?? true
+            var polled = [
+                pollfd(fd: accepting ? listening : -1, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wake, events: Int16(POLLIN), revents: 0),
+            ]
+            let connecting = Array(handshakes.keys)
+            polled += connecting.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            polled += watched.map { pollfd(fd: $0.duplicate, events: cposix_pollrdhup, revents: 0) }
+            guard poll(&polled, nfds_t(polled.count), 100) >= 0 || errno == EINTR else { break }
+            if polled[1].revents != 0 {
+                var count: UInt64 = 0
+                _ = read(wake, &count, MemoryLayout<UInt64>.size)
+            }
+            if polled[0].revents != 0 {
+                acceptPausedUntil = acceptAll(into: &handshakes, events: events)
+            }
+            for (i, fd) in connecting.enumerated() where polled[2 + i].revents != 0 {
+                advance(fd, in: &handshakes, events: events)
+            }
+            var gone = Set<Int32>()
+            for (i, entry) in watched.enumerated() where polled[2 + connecting.count + i].revents != 0 {
+                gone.insert(entry.duplicate)
+            }
+            let now = ContinuousClock.now
+            if now - lastCheck >= .milliseconds(100) {
+                lastCheck = now
+                for entry in watched where !Self.libraftHolds(entry) { gone.insert(entry.duplicate) }
+                for (fd, handshake) in handshakes where handshake.deadline < now {
+                    handshakes[fd] = nil
+                    closeDescriptor(fd)
+                }
+            }
+            if !gone.isEmpty { unwatch(gone) }
+        }
+        finish(pending: handshakes)
+    }
+
+    /// Accepts every waiting connection. Returns when to accept again if out of descriptors.
+    private func acceptAll(
+        into handshakes: inout [Int32: Handshake],
+        events: Events
+    ) -> ContinuousClock.Instant? {
+        while true {
+            var address = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let fd = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    cposix_accept(listening, $0, &length)
+                }
+            }
+            if fd < 0 {
+                switch errno {
+                case EAGAIN, EINTR, ECONNABORTED: return nil
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                    events.refused(
+                        "new peers",
+                        "cannot accept: \(String(cString: strerror(errno))); retrying in 100 ms"
+                    )
+                    return .now + .milliseconds(100)
+                default:
+                    return nil
+                }
+            }
+            var one: Int32 = 1
+            _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            handshakes[fd] = Handshake(
+                peer: Self.numericHost(&address, length),
+                deadline: .now + configuration.handshakeTimeout
+            )
+        }
+    }
+
+    /// Reads what the handshake on `fd` needs next and acts on a complete message.
+    private func advance(_ fd: Int32, in handshakes: inout [Int32: Handshake], events: Events) {
+        guard var handshake = handshakes[fd] else { return }
+        let wanted = handshake.needed
+        var chunk = [UInt8](repeating: 0, count: wanted)
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, wanted, 0) }
+        if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
+        guard n > 0 else {  // the peer hung up, or the socket failed: nothing to tell anyone
+            handshakes[fd] = nil
+            closeDescriptor(fd)
+            return
+        }
+        handshake.received += chunk.prefix(n)
+        handshakes[fd] = handshake
+        do {
+            switch handshake.stage {
+            case .preamble:
+                var buffer = ByteBuffer(bytes: handshake.received)
+                guard let preamble = try RaftPreamble.decode(from: &buffer) else { return }
+                let auth = configuration.authentication
+                let nonce = auth.nonce()
+                let hello = RaftHandshake.PortalHello(
+                    nonce: nonce,
+                    proof: auth.proof(as: .portal, preamble: preamble, portalNonce: nonce)
+                )
+                var reply = ByteBuffer()
+                hello.encode(into: &reply)
+                let length = reply.readableBytes
+                let sent = reply.withUnsafeReadableBytes { send(fd, $0.baseAddress, length, Int32(MSG_NOSIGNAL)) }
+                guard sent == length else {
+                    throw PlainRaftSocket.Failure(description: "cannot send the handshake answer")
+                }
+                handshakes[fd] = Handshake(
+                    peer: handshake.peer,
+                    deadline: handshake.deadline,
+                    stage: .proof(preamble, portalNonce: nonce)
+                )
+            case .proof(let preamble, let nonce):
+                var buffer = ByteBuffer(bytes: handshake.received)
+                guard let proof = try RaftHandshake.DialerProof.decode(from: &buffer) else { return }
+                handshakes[fd] = nil
+                let auth = configuration.authentication
+                if let why = auth.check(proof.proof, from: .dialer, preamble: preamble, portalNonce: nonce) {
+                    events.refused(handshake.peer, "claiming \(preamble.address) (id \(preamble.id)): \(why)")
+                    closeDescriptor(fd)
+                    return
+                }
+                events.handshaken(fd, preamble)
+            }
+        } catch {
+            handshakes[fd] = nil
+            events.refused(handshake.peer, "\(error)")
+            closeDescriptor(fd)
+        }
+    }
+
+    private func unwatch(_ duplicates: Set<Int32>) {
+        let gone = shared.withLock { shared in
+            let gone = shared.watched.filter { duplicates.contains($0.duplicate) }
+            shared.watched.removeAll { duplicates.contains($0.duplicate) }
+            return gone
+        }
+        for entry in gone {
+            closeDescriptor(entry.duplicate)
+            entry.closed()
+        }
+    }
+
+    private func finish(pending handshakes: [Int32: Handshake]) {
+        for fd in handshakes.keys { closeDescriptor(fd) }
+        let (watched, waiters) = shared.withLock { shared in
+            shared.stopping = true
+            shared.finished = true
+            defer {
+                shared.watched = []
+                shared.waiters = []
+            }
+            return (shared.watched, shared.waiters)
+        }
+        for entry in watched { closeDescriptor(entry.duplicate) }
+        closeDescriptor(listening)
+        closeDescriptor(wake)
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Whether libraft's descriptor still refers to the socket it was given.
+    private static func libraftHolds(_ entry: Watched) -> Bool {
+        var status = stat()
+        return fstat(entry.fd, &status) == 0 && UInt64(status.st_dev) == entry.device
+            && UInt64(status.st_ino) == entry.inode
+    }
+
+    private static func numericHost(_ address: inout sockaddr_storage, _ length: socklen_t) -> String {
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        let rv = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST)
+            }
+        }
+        guard rv == 0 else { return "unknown peer" }
+        return host.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    private static func localPort(of fd: Int32) -> Int {
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rv = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard rv == 0 else { return 0 }
+        switch Int32(address.ss_family) {
+        case AF_INET:
+            return withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+            }
+        case AF_INET6:
+            return withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
+                }
+            }
+        default:
+            return 0
+        }
+    }
+
+    private static func failure(_ what: String) -> PlainRaftSocket.Failure {
+        PlainRaftSocket.Failure(description: "\(what): \(String(cString: strerror(errno)))")
+    }
+}
