@@ -25,6 +25,7 @@ after every batch, /ping, a legitimate write, RSS.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import random
 import socket
@@ -213,6 +214,10 @@ def send_and_read(port: int, data: bytes, wait: float, half_close: bool = False,
             if half_close:
                 s.shutdown(socket.SHUT_WR)
         except (BrokenPipeError, ConnectionResetError):
+            return "reset", time.monotonic() - t0, bytes(got)
+        except OSError as e:
+            if e.errno != errno.ENOTCONN:  # shutdown() after the node reset the connection
+                raise
             return "reset", time.monotonic() - t0, bytes(got)
         deadline = Deadline(wait)
         while not deadline.expired():
