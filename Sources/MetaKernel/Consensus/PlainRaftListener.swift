@@ -203,7 +203,14 @@ final class PlainRaftListener: Sendable {
             let connecting = Array(handshakes.keys)
             polled += connecting.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             polled += watched.map { pollfd(fd: $0.duplicate, events: cposix_pollrdhup, revents: 0) }
-            guard poll(&polled, nfds_t(polled.count), 100) >= 0 || errno == EINTR else { break }
+            if poll(&polled, nfds_t(polled.count), 100) < 0 {
+                // Out of memory, say: keep the listener, and say so (once a minute).
+                if errno != EINTR {
+                    events.refused("new peers", "poll: \(String(cString: strerror(errno))); retrying in 100 ms")
+                    usleep(100_000)
+                }
+                continue
+            }
             if polled[1].revents != 0 {
                 var count: UInt64 = 0
                 _ = read(wake, &count, MemoryLayout<UInt64>.size)
