@@ -16,8 +16,8 @@ public struct MetaData: Sendable, Codable, Equatable {
     public var metaNodes: [NodeInfo]
     /// Data nodes in id order (none until data-node support arrives).
     public var dataNodes: [NodeInfo]
-    /// Databases in name order.
-    public var databases: [DatabaseInfo]
+    /// Databases in name order (UTF-8 bytes).
+    public var databases: DatabaseList
 
     /// Empty metadata, as a node has before anything was committed.
     public init() {
