@@ -6,7 +6,8 @@ It runs three nodes of the given release build under valgrind's callgrind on loo
 them through what the bench's idle figure covers and what a working cluster does (start,
 join, writes, linearizable reads, `influxd-ctl show`, an idle pause, shutdown), and lists every
 function of the binary that ran on any of them. Functions that ran on all three nodes come
-first, then those that ran on fewer; inside each group, the order is callgrind's.
+first, then those that ran on fewer; inside each group they are sorted by (mangled) name, which
+keeps a module's functions together and the file stable from one profile to the next.
 
     swift build -c release ...   (scripts/build-release.sh)
     python3 scripts/link-order.py "$(scripts/build-release.sh | tail -1)"
@@ -123,10 +124,8 @@ def main() -> None:
     count = collections.Counter(name for run in runs for name in run)
     order: dict[str, None] = dict.fromkeys(["_start", "main"])  # run before callgrind starts counting
     for times in range(len(NODES), 0, -1):
-        for run in runs:
-            for name in run:
-                if count[name] == times:
-                    order.setdefault(name)
+        for name in sorted(name for name, seen in count.items() if seen == times):
+            order.setdefault(name)
     with open(ORDER_FILE, "w") as f:
         f.write("".join(name + "\n" for name in order))
     print(f"link-order: {len(order)} functions written to {ORDER_FILE}")
