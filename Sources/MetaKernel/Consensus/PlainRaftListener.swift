@@ -26,7 +26,7 @@ final class PlainRaftListener: Sendable {
         /// What both ends must prove (`internal-shared-secret`).
         var authentication: RaftAuthentication
         /// A peer that has not finished the handshake by then is dropped.
-        var handshakeTimeout: Duration = .seconds(10)
+        var handshakeTimeout = Duration.nanoseconds(RaftAcceptHandler.handshakeTimeout.nanoseconds)
     }
 
     /// What the thread reports.
@@ -36,6 +36,8 @@ final class PlainRaftListener: Sendable {
         var handshaken: @Sendable (_ fd: Int32, _ preamble: RaftPreamble) -> Void
         /// A connection was refused: `peer` is its IP address, `why` one line.
         var refused: @Sendable (_ peer: String, _ why: String) -> Void
+        /// The listener cannot do its work for now (it retries): one line saying what to do.
+        var trouble: @Sendable (_ message: String) -> Void
     }
 
     private struct Watched: Sendable {
@@ -77,22 +79,22 @@ final class PlainRaftListener: Sendable {
             Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
             0
         )
-        guard fd >= 0 else { throw Self.failure("socket") }
+        guard fd >= 0 else { throw PlainRaftSocket.failure("socket") }
         var one: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         guard bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
-            let error = Self.failure("bind")
+            let error = PlainRaftSocket.failure("bind")
             closeDescriptor(fd)
             throw error
         }
         guard listen(fd, SOMAXCONN) == 0 else {
-            let error = Self.failure("listen")
+            let error = PlainRaftSocket.failure("listen")
             closeDescriptor(fd)
             throw error
         }
         let wake = cposix_eventfd()
         guard wake >= 0 else {
-            let error = Self.failure("eventfd")
+            let error = PlainRaftSocket.failure("eventfd")
             closeDescriptor(fd)
             throw error
         }
@@ -204,9 +206,9 @@ final class PlainRaftListener: Sendable {
             polled += connecting.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             polled += watched.map { pollfd(fd: $0.duplicate, events: cposix_pollrdhup, revents: 0) }
             if poll(&polled, nfds_t(polled.count), 100) < 0 {
-                // Out of memory, say: keep the listener, and say so (once a minute).
+                // Out of memory, say: keep the listener, and say so.
                 if errno != EINTR {
-                    events.refused("new peers", "poll: \(String(cString: strerror(errno))); retrying in 100 ms")
+                    events.trouble("poll: \(String(cString: strerror(errno))); retrying every 100 ms")
                     usleep(100_000)
                 }
                 continue
@@ -255,10 +257,14 @@ final class PlainRaftListener: Sendable {
             if fd < 0 {
                 switch errno {
                 case EAGAIN, EINTR, ECONNABORTED: return nil
-                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
-                    events.refused(
-                        "new peers",
-                        "cannot accept: \(String(cString: strerror(errno))); retrying in 100 ms"
+                case EMFILE, ENFILE:
+                    events.trouble(
+                        "cannot accept connections: \(String(cString: strerror(errno))); retrying every 100 ms (raise the open-files limit)"
+                    )
+                    return .now + .milliseconds(100)
+                case ENOBUFS, ENOMEM:
+                    events.trouble(
+                        "cannot accept connections: \(String(cString: strerror(errno))); retrying every 100 ms (the machine is short of memory)"
                     )
                     return .now + .milliseconds(100)
                 default:
@@ -293,12 +299,7 @@ final class PlainRaftListener: Sendable {
             case .preamble:
                 var buffer = ByteBuffer(bytes: handshake.received)
                 guard let preamble = try RaftPreamble.decode(from: &buffer) else { return }
-                let auth = configuration.authentication
-                let nonce = auth.nonce()
-                let hello = RaftHandshake.PortalHello(
-                    nonce: nonce,
-                    proof: auth.proof(as: .portal, preamble: preamble, portalNonce: nonce)
-                )
+                let hello = RaftHandshake.PortalHello(answering: preamble, authentication: configuration.authentication)
                 var reply = ByteBuffer()
                 hello.encode(into: &reply)
                 let length = reply.readableBytes
@@ -309,7 +310,7 @@ final class PlainRaftListener: Sendable {
                 handshakes[fd] = Handshake(
                     peer: handshake.peer,
                     deadline: handshake.deadline,
-                    stage: .proof(preamble, portalNonce: nonce)
+                    stage: .proof(preamble, portalNonce: hello.nonce)
                 )
             case .proof(let preamble, let nonce):
                 var buffer = ByteBuffer(bytes: handshake.received)
@@ -398,9 +399,5 @@ final class PlainRaftListener: Sendable {
         default:
             return 0
         }
-    }
-
-    private static func failure(_ what: String) -> PlainRaftSocket.Failure {
-        PlainRaftSocket.Failure(description: "\(what): \(String(cString: strerror(errno)))")
     }
 }

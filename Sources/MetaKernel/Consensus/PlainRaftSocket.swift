@@ -110,7 +110,8 @@ enum PlainRaftSocket {
         }
     }
 
-    private static func failure(_ what: String) -> Failure {
+    /// `what` failed, with `errno`'s text.
+    static func failure(_ what: String) -> Failure {
         Failure(description: "\(what): \(String(cString: strerror(errno)))")
     }
 }

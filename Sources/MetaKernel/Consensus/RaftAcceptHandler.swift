@@ -51,15 +51,11 @@ final class RaftAcceptHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func advance(context: ChannelHandlerContext) throws {
         if case .awaitingPreamble = state {
             guard let preamble = try received.read(RaftPreamble.decode(from:)) else { return }
-            let nonce = authentication.nonce()
-            let hello = RaftHandshake.PortalHello(
-                nonce: nonce,
-                proof: authentication.proof(as: .portal, preamble: preamble, portalNonce: nonce)
-            )
+            let hello = RaftHandshake.PortalHello(answering: preamble, authentication: authentication)
             var reply = context.channel.allocator.buffer(capacity: RaftHandshake.PortalHello.length)
             hello.encode(into: &reply)
             context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
-            state = .awaitingProof(preamble, portalNonce: nonce)
+            state = .awaitingProof(preamble, portalNonce: hello.nonce)
         }
         if case .awaitingProof(let preamble, let nonce) = state {
             guard let proof = try received.read(RaftHandshake.DialerProof.decode(from:)) else { return }

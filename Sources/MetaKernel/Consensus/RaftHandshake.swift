@@ -20,6 +20,17 @@ enum RaftHandshake {
         var nonce: [UInt8]
         var proof: [UInt8]?
 
+        init(nonce: [UInt8], proof: [UInt8]?) {
+            self.nonce = nonce
+            self.proof = proof
+        }
+
+        /// The listener's answer to `preamble`: a fresh nonce and, with a secret, its proof.
+        init(answering preamble: RaftPreamble, authentication: RaftAuthentication) {
+            let nonce = authentication.nonce()
+            self.init(nonce: nonce, proof: authentication.proof(as: .portal, preamble: preamble, portalNonce: nonce))
+        }
+
         func encode(into buffer: inout ByteBuffer) {
             buffer.writeBytes(nonce)
             RaftHandshake.encode(proof, into: &buffer)

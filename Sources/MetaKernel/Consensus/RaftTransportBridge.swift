@@ -91,7 +91,8 @@ final class RaftTransportBridge: @unchecked Sendable {
                 handshaken: { [self] fd, preamble in
                     acceptedPlain(fd, from: preamble, listener: listener, node: node)
                 },
-                refused: { [self] peer, why in warnRefused(peer: peer, why: why) }
+                refused: { [self] peer, why in warnRefused(peer: peer, why: why) },
+                trouble: { [self] message in warnThrottled(key: "listener \(message)", "Raft listener: \(message)") }
             )
         )
         guard failed == 0 else {
