@@ -19,6 +19,7 @@ still linked, only placed after the listed ones. See docs/BENCHMARKS.md, "Idle R
 from __future__ import annotations
 
 import collections
+import math
 import os
 import shutil
 import signal
@@ -28,7 +29,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
-from clusters import NODES, Meta, request  # noqa: E402
+from clusters import NODES, Meta, request, wait_since  # noqa: E402
 
 ORDER_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "influxd-meta.order")
 
@@ -53,11 +54,8 @@ class ProfiledMeta(Meta):
 
 
 def wait(what: str, condition, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"link-order: gave up waiting for {what} after {seconds:.0f} s")
-        time.sleep(0.2)
+    if math.isnan(wait_since(time.perf_counter(), condition, seconds, interval=0.2)):
+        raise SystemExit(f"link-order: gave up waiting for {what} after {seconds:.0f} s")
 
 
 def exercise(meta: ProfiledMeta) -> None:
