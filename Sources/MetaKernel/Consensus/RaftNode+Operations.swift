@@ -4,10 +4,8 @@ import CRaft
 private final class RequestBox<Value: Sendable>: @unchecked Sendable {
     // Invariant: created on any thread, then resumed exactly once on the loop thread.
     let continuation: CheckedContinuation<Result<Value, RaftError>, Never>
-    let owner: RaftNode
-    init(_ continuation: CheckedContinuation<Result<Value, RaftError>, Never>, owner: RaftNode) {
+    init(_ continuation: CheckedContinuation<Result<Value, RaftError>, Never>) {
         self.continuation = continuation
-        self.owner = owner
     }
 }
 
@@ -21,7 +19,7 @@ extension RaftNode {
         _ submit: @escaping @Sendable (RaftNode, UnsafeMutableRawPointer) -> Int32
     ) async throws(RaftError) -> Value {
         let result: Result<Value, RaftError> = await withCheckedContinuation { continuation in
-            let box = RequestBox<Value>(continuation, owner: self)
+            let box = RequestBox<Value>(continuation)
             let accepted = enqueue { [self] in
                 guard !isClosing else {
                     box.continuation.resume(returning: .failure(RaftError(code: RAFT_SHUTDOWN, operation: operation)))
@@ -66,39 +64,15 @@ extension RaftNode {
 
     /// Like ``apply(_:)``, but the entry is built on the loop thread from the current term, in
     /// the same hop as `raft_apply`: a write costs one wake-up of the loop, and the term in the
-    /// entry is the one libraft appends it in. `makeEntry` must be quick.
+    /// entry is the one libraft appends it in. Proposals that queue up together are appended
+    /// together (RaftNode+Proposals). `makeEntry` must be quick.
     public func propose(_ makeEntry: @escaping @Sendable (UInt64) -> [UInt8]) async throws(RaftError) -> ApplyOutcome {
-        try await request(operation: "raft_apply") { node, box in
-            let entry = makeEntry(node.server.pointee.current_term)
-            let padded = max((entry.count + 7) / 8 * 8, 8)
-            guard let base = raft_malloc(padded) else { return RAFT_NOMEM }
-            base.initializeMemory(as: UInt8.self, repeating: 0, count: padded)
-            entry.withUnsafeBytes { if $0.count > 0 { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
-            let req = UnsafeMutablePointer<raft_apply>.allocate(capacity: 1)
-            req.initialize(to: raft_apply())
-            req.pointee.data = box
-            var buffer = raft_buffer(base: base, len: padded)
-            let rv = raft_apply(node.server, req, &buffer, 1) { req, status, _ in
-                guard let req else { return }
-                let data = req.pointee.data
-                let index = req.pointee.index
-                req.deallocate()
-                let result: Result<ApplyOutcome, RaftError>
-                if status == 0 {
-                    let node = RaftNode.owner(ofRequestBox: data)
-                    let outcome = node?.lastOutcome
-                    result = .success(outcome?.index == index ? outcome! : ApplyOutcome(index: index))
-                } else {
-                    result = .failure(RaftError(code: status, operation: "raft_apply"))
-                }
-                RaftNode.complete(data, with: result)
+        let result: Result<ApplyOutcome, RaftError> = await withCheckedContinuation { continuation in
+            if !enqueue(Proposal(makeEntry: makeEntry, continuation: continuation)) {
+                continuation.resume(returning: .failure(RaftError(code: RAFT_SHUTDOWN, operation: "raft_apply")))
             }
-            if rv != 0 {
-                raft_free(base)
-                req.deallocate()
-            }
-            return rv
         }
+        return try result.get()
     }
 
     /// Waits until every entry committed before the call has been applied here; fails on a
@@ -232,11 +206,5 @@ extension RaftNode {
             lastIndex: raft_last_index(server),
             snapshotIndex: server.pointee.log.snapshot.last_index
         )
-    }
-
-    /// The node that owns the request box; the apply callback needs it to read ``lastOutcome``.
-    fileprivate static func owner(ofRequestBox data: UnsafeMutableRawPointer?) -> RaftNode? {
-        guard let data else { return nil }
-        return Unmanaged<RequestBox<ApplyOutcome>>.fromOpaque(data).takeUnretainedValue().owner
     }
 }

@@ -11,8 +11,9 @@ extension RaftNode {
             let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
             let index = raft_last_applied(node.server) + 1
             let bytes = UnsafeRawBufferPointer(start: buffer.pointee.base, count: buffer.pointee.len)
-            node.lastOutcome = node.stateMachine.apply(entry: bytes, index: index)
+            let outcome = node.stateMachine.apply(entry: bytes, index: index)
             node.commandApplied()
+            node.answerProposal(at: index, with: outcome)
             result?.pointee = nil
             return 0
         }

@@ -78,7 +78,11 @@ public final class RaftNode: @unchecked Sendable {
     }
 
     struct Inbox {
-        var jobs: [@Sendable () -> Void] = []
+        enum Job {
+            case run(@Sendable () -> Void)
+            case propose(Proposal)
+        }
+        var jobs: [Job] = []
         var accepting = false
     }
 
@@ -102,9 +106,10 @@ public final class RaftNode: @unchecked Sendable {
     let inbox = Mutex(Inbox())
     let stopWaiters = Mutex<[CheckedContinuation<Void, Never>]?>([])
 
-    /// Outcome of the command the state machine applied last; loop thread only. The apply
-    /// callback of the request that proposed it reads it right after the state machine ran.
-    var lastOutcome: ApplyOutcome?
+    /// Proposed entries waiting to be applied, by index (RaftNode+Proposals); loop thread only.
+    var awaitingApply: [UInt64: AwaitedEntry] = [:]
+    /// How many `raft_apply` calls carried how many proposals; loop thread only.
+    var appended = (batches: 0, proposals: 0)
 
     /// Quiet-moment bookkeeping (RaftNode+QuietMoments); loop thread only.
     var quiet = QuietState()
@@ -170,6 +175,16 @@ public final class RaftNode: @unchecked Sendable {
     /// Runs `job` on the loop thread. Returns false (and drops the job) once the node stopped.
     @discardableResult
     func enqueue(_ job: @escaping @Sendable () -> Void) -> Bool {
+        enqueue(.run(job))
+    }
+
+    /// Hands the loop a proposal to append with the others waiting (RaftNode+Proposals).
+    /// Returns false (and drops it) once the node stopped.
+    func enqueue(_ proposal: Proposal) -> Bool {
+        enqueue(.propose(proposal))
+    }
+
+    private func enqueue(_ job: Inbox.Job) -> Bool {
         let accepted = inbox.withLock { inbox in
             guard inbox.accepting else { return false }
             inbox.jobs.append(job)
@@ -202,7 +217,25 @@ public final class RaftNode: @unchecked Sendable {
             inbox.jobs.removeAll(keepingCapacity: true)
             return jobs
         }
-        for job in jobs { job() }
+        // Proposals are appended in batches, but never past a job queued after them.
+        var batch: [Proposal] = []
+        for job in jobs {
+            switch job {
+            case .propose(let proposal):
+                batch.append(proposal)
+                if batch.count == Self.maximumBatch {
+                    append(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            case .run(let body):
+                if !batch.isEmpty {
+                    append(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+                body()
+            }
+        }
+        if !batch.isEmpty { append(batch) }
     }
 
     private func runLoop(bootstrapping: Bool, started: CheckedContinuation<Void, any Error>) {
@@ -226,6 +259,7 @@ public final class RaftNode: @unchecked Sendable {
                 let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
                 node.narrowElectionWait()
                 node.noticeApplied()
+                node.failAwaitingAfterStepDown()
             }
             started.resume()
         } catch {
@@ -322,6 +356,7 @@ public final class RaftNode: @unchecked Sendable {
             guard let server, let data = server.pointee.data else { return }
             let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
             raft_uv_close(node.io)
+            node.failAllAwaiting(code: RAFT_SHUTDOWN)
             uv_close(UnsafeMutableRawPointer(node.quietTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
             uv_close(UnsafeMutableRawPointer(node.snapshotTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
             uv_close(UnsafeMutableRawPointer(node.afterIO).assumingMemoryBound(to: uv_handle_t.self), nil)
