@@ -20,9 +20,11 @@ public struct TransportServerChannel<Base: ServerChildChannel>: ServerChildChann
         }
     }
 
-    /// Serves the connection.
+    /// Serves the connection on its channel's event loop (see ``EventLoopTaskExecutor``).
     public func handle(value: Value, logger: Logger) async {
-        await base.handle(value: value, logger: logger)
+        await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
+            await base.handle(value: value, logger: logger)
+        }
     }
 }
 
