@@ -107,11 +107,20 @@ struct SingleServerTests {
                 "create-meta-node is not accepted by /execute; use influxd-ctl add-meta or remove-meta"
             ),
         ]
+        var requestIDs: Set<String> = []
         for (body, message) in cases {
             let reply = try await client.post(node.httpAddress, "/execute", json: Array(body.utf8))
             #expect(reply.status == 400)
             #expect(reply.errorMessage == message)
+            // Refusals carry the common headers too, with a fresh request id each.
+            #expect(reply.header("X-Influxdb-Version") == MetaBuild.version)
+            let requestID = reply.header("Request-Id") ?? ""
+            #expect(
+                requestID.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil
+            )
+            requestIDs.insert(requestID)
         }
+        #expect(requestIDs.count == cases.count)
         let huge = try await client.post(
             node.httpAddress,
             "/execute",

@@ -47,6 +47,9 @@ public struct MetaClient: Sendable {
         /// The `Location` header, for redirects.
         public var location: String? { headers.first(name: "Location") }
 
+        /// The first value of the header `name` (case-insensitive), if present.
+        public func header(_ name: String) -> String? { headers.first(name: name) }
+
         /// The body as text.
         public var text: String { String(decoding: body, as: UTF8.self) }
 

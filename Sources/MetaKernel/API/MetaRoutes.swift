@@ -236,7 +236,7 @@ struct CommonHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         var response = try await next(request, context)
         response.headers[.init("X-Influxdb-Version")!] = version
-        response.headers[.init("Request-Id")!] = UUID().uuidString.lowercased()
+        response.headers[.init("Request-Id")!] = RequestIdentifier.make()
         return response
     }
 }

@@ -17,7 +17,8 @@ public struct DatabaseInfo: Sendable, Codable, Equatable, Hashable {
         if name.utf8.count > maximumNameLength {
             return "database name is longer than \(maximumNameLength) bytes"
         }
-        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        // Control characters: C0, DEL and C1 (the general category Cc is exactly these).
+        if name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
             return "database name must not contain control characters"
         }
         return nil
