@@ -9,7 +9,9 @@ struct PlainRaftSocketTests {
     /// A listening socket on 127.0.0.1 and its port (below the ephemeral range, so a later
     /// connection to it cannot meet itself); the backlog completes connections nobody accepts.
     /// Close-on-exec: a process another test spawns meanwhile must not keep it listening.
-    func listener() throws -> (fd: Int32, port: Int) {
+    /// Not `listening`, the socket only holds the port: connections to it are refused, and no
+    /// other test can take the port meanwhile.
+    func listener(listening: Bool = true) throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         try #require(fd >= 0)
         var address = sockaddr_in()
@@ -21,7 +23,8 @@ struct PlainRaftSocketTests {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        try #require(bound == 0 && listen(fd, 8) == 0)
+        try #require(bound == 0)
+        if listening { try #require(listen(fd, 8) == 0) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
@@ -78,11 +81,15 @@ struct PlainRaftSocketTests {
         } throws: { "\($0)".hasPrefix("the peer closed the connection during the Raft handshake") }
         close(client)
 
-        // Nobody listens any more.
         close(server.fd)
+
+        // Nobody listens: a port held by a socket that does not listen (a closed one could be
+        // taken by a test running meanwhile).
+        let closed = try listener(listening: false)
+        defer { close(closed.fd) }
         #expect {
-            _ = try PlainRaftSocket.connect(ip: "127.0.0.1", port: port, before: deadline)
-        } throws: { "\($0)" == "connect to 127.0.0.1:\(port): Connection refused" }
+            _ = try PlainRaftSocket.connect(ip: "127.0.0.1", port: closed.port, before: deadline)
+        } throws: { "\($0)" == "connect to 127.0.0.1:\(closed.port): Connection refused" }
         #expect {
             _ = try PlainRaftSocket.connect(ip: "meta1", port: port, before: deadline)
         } throws: { "\($0)".hasPrefix("meta1 is not an IP address") }
