@@ -98,14 +98,18 @@ struct FlatJSONReader {
         guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
         position += 1
         let start = position
-        // Most strings have no escapes: validate them straight from the buffer.
+        var isASCII = true
+        // Most strings have no escapes: validate them straight from the buffer (ASCII is valid
+        // UTF-8 as it stands; only other text goes through the validating initializer).
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
+                let text = isASCII ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self)
                 position += 1
                 return text
             }
+            if byte >= 0x80 { isASCII = false }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { return nil }
             position += 1
