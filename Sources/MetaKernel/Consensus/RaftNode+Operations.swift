@@ -68,7 +68,7 @@ extension RaftNode {
     /// together (RaftNode+Proposals). `makeEntry` must be quick.
     public func propose(_ makeEntry: @escaping @Sendable (UInt64) -> [UInt8]) async throws(RaftError) -> ApplyOutcome {
         let result: Result<ApplyOutcome, RaftError> = await withCheckedContinuation { continuation in
-            if !enqueue(Proposal(makeEntry: makeEntry, continuation: continuation)) {
+            if !enqueue(.propose(Proposal(makeEntry: makeEntry, continuation: continuation))) {
                 continuation.resume(returning: .failure(RaftError(code: RAFT_SHUTDOWN, operation: "raft_apply")))
             }
         }
@@ -76,23 +76,15 @@ extension RaftNode {
     }
 
     /// Waits until every entry committed before the call has been applied here; fails on a
-    /// follower. Used for linearizable reads.
+    /// follower. Used for linearizable reads; reads that queue up together share one barrier
+    /// (RaftNode+Reads).
     public func barrier() async throws(RaftError) {
-        let _: Bool = try await request(operation: "raft_barrier") { node, box in
-            let req = UnsafeMutablePointer<raft_barrier>.allocate(capacity: 1)
-            req.initialize(to: raft_barrier())
-            req.pointee.data = box
-            let rv = raft_barrier(node.server, req) { req, status in
-                guard let req else { return }
-                let data = req.pointee.data
-                req.deallocate()
-                let result: Result<Bool, RaftError> =
-                    status == 0 ? .success(true) : .failure(RaftError(code: status, operation: "raft_barrier"))
-                RaftNode.complete(data, with: result)
+        let result: Result<Void, RaftError> = await withCheckedContinuation { continuation in
+            if !enqueue(.read(continuation)) {
+                continuation.resume(returning: .failure(RaftError(code: RAFT_SHUTDOWN, operation: "raft_barrier")))
             }
-            if rv != 0 { req.deallocate() }
-            return rv
         }
+        try result.get()
     }
 
     private func change(

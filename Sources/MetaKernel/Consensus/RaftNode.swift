@@ -81,6 +81,7 @@ public final class RaftNode: @unchecked Sendable {
         enum Job {
             case run(@Sendable () -> Void)
             case propose(Proposal)
+            case read(Reader)
         }
         var jobs: [Job] = []
         var accepting = false
@@ -108,8 +109,9 @@ public final class RaftNode: @unchecked Sendable {
 
     /// Proposed entries waiting to be applied, by index (RaftNode+Proposals); loop thread only.
     var awaitingApply: [UInt64: AwaitedEntry] = [:]
-    /// How many `raft_apply` calls carried how many proposals; loop thread only.
-    var appended = (batches: 0, proposals: 0)
+    /// How many `raft_apply` calls carried how many proposals, and how many barriers were
+    /// appended for reads; loop thread only.
+    var appended = (batches: 0, proposals: 0, barriers: 0)
 
     /// Quiet-moment bookkeeping (RaftNode+QuietMoments); loop thread only.
     var quiet = QuietState()
@@ -178,13 +180,9 @@ public final class RaftNode: @unchecked Sendable {
         enqueue(.run(job))
     }
 
-    /// Hands the loop a proposal to append with the others waiting (RaftNode+Proposals).
-    /// Returns false (and drops it) once the node stopped.
-    func enqueue(_ proposal: Proposal) -> Bool {
-        enqueue(.propose(proposal))
-    }
-
-    private func enqueue(_ job: Inbox.Job) -> Bool {
+    /// Hands the loop a proposal or a read to batch with the others waiting (RaftNode+Proposals,
+    /// RaftNode+Reads). Returns false (and drops the job) once the node stopped.
+    func enqueue(_ job: Inbox.Job) -> Bool {
         let accepted = inbox.withLock { inbox in
             guard inbox.accepting else { return false }
             inbox.jobs.append(job)
@@ -217,8 +215,19 @@ public final class RaftNode: @unchecked Sendable {
             inbox.jobs.removeAll(keepingCapacity: true)
             return jobs
         }
-        // Proposals are appended in batches, but never past a job queued after them.
+        // Proposals and reads are batched, but never past a job queued after them.
         var batch: [Proposal] = []
+        var readers: [Reader] = []
+        func flush() {
+            if !batch.isEmpty {
+                append(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+            if !readers.isEmpty {
+                appendBarrier(for: readers)
+                readers.removeAll()
+            }
+        }
         for job in jobs {
             switch job {
             case .propose(let proposal):
@@ -227,15 +236,14 @@ public final class RaftNode: @unchecked Sendable {
                     append(batch)
                     batch.removeAll(keepingCapacity: true)
                 }
+            case .read(let reader):
+                readers.append(reader)
             case .run(let body):
-                if !batch.isEmpty {
-                    append(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
+                flush()
                 body()
             }
         }
-        if !batch.isEmpty { append(batch) }
+        flush()
     }
 
     private func runLoop(bootstrapping: Bool, started: CheckedContinuation<Void, any Error>) {

@@ -87,6 +87,37 @@ extension RaftBridgeTests {
         await member.node.stop()
     }
 
+    @Test("reads that queue up together share one barrier, and all see the writes before them")
+    func sharedBarrier() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let member = makeMember(id: 1, directory: dir)
+        try await member.node.start(bootstrapping: true)
+        _ = try await eventually("node 1 to lead") { try await member.node.status().role == .leader ? true : nil }
+        let written = try await proposeMetaNode(0, on: member.node)
+        let before = try await member.node.onLoop { member.node.appended }
+
+        let count = 50
+        try await holdLoop(of: member.node, until: count)
+        let seen = try await withThrowingTaskGroup(of: UInt64.self) { group in
+            for _ in 0..<count {
+                group.addTask {
+                    try await member.node.barrier()
+                    return member.store.current.index
+                }
+            }
+            return try await group.reduce(into: [UInt64]()) { $0.append($1) }
+        }
+        let after = try await member.node.onLoop { member.node.appended }
+        #expect(
+            after.barriers - before.barriers == 1,
+            "50 queued reads took \(after.barriers - before.barriers) barriers"
+        )
+        #expect(seen.count == count)
+        #expect(seen.allSatisfy { $0 >= written.index })
+        await member.node.stop()
+    }
+
     @Test("queued proposals of a leader that loses its quorum fail with RAFT_LEADERSHIPLOST instead of hanging")
     func batchedProposalsLeadershipLost() async throws {
         let dir = try makeTemporaryDirectory()
@@ -113,6 +144,23 @@ extension RaftBridgeTests {
         }
         #expect(codes == Array(repeating: RAFT_LEADERSHIPLOST, count: count))
         #expect(try await leader.status().role != .leader)
+
+        // Queued reads on a node that no longer leads are all refused with RAFT_NOTLEADER.
+        try await holdLoop(of: leader, until: count)
+        let readCodes = await withTaskGroup(of: Int32?.self) { group in
+            for _ in 1...count {
+                group.addTask {
+                    do throws(RaftError) {
+                        try await leader.barrier()
+                        return nil
+                    } catch {
+                        return error.code
+                    }
+                }
+            }
+            return await group.reduce(into: [Int32?]()) { $0.append($1) }
+        }
+        #expect(readCodes == Array(repeating: RAFT_NOTLEADER, count: count))
 
         // A waiter left behind on a node that no longer leads is failed after the loop's next
         // I/O, not kept until an entry at its index is applied.
