@@ -29,13 +29,19 @@ extension RaftBridgeTests {
         }
     }
 
+    /// A one-voter cluster, leading.
+    func soloLeader(in dir: String) async throws -> Member {
+        let member = makeMember(id: 1, directory: dir)
+        try await member.node.start(bootstrapping: true)
+        _ = try await eventually("node 1 to lead") { try await member.node.status().role == .leader ? true : nil }
+        return member
+    }
+
     @Test("proposals that queue up together go out in one raft_apply, and each gets its own entry's outcome")
     func batchedProposals() async throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let member = makeMember(id: 1, directory: dir)
-        try await member.node.start(bootstrapping: true)
-        _ = try await eventually("node 1 to lead") { try await member.node.status().role == .leader ? true : nil }
+        let member = try await soloLeader(in: dir)
         let before = try await member.node.onLoop { member.node.appended }
         let startIndex = try await member.node.status().lastIndex
 
@@ -91,9 +97,7 @@ extension RaftBridgeTests {
     func sharedBarrier() async throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let member = makeMember(id: 1, directory: dir)
-        try await member.node.start(bootstrapping: true)
-        _ = try await eventually("node 1 to lead") { try await member.node.status().role == .leader ? true : nil }
+        let member = try await soloLeader(in: dir)
         let written = try await proposeMetaNode(0, on: member.node)
         let before = try await member.node.onLoop { member.node.appended }
 
