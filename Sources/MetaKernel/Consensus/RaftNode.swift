@@ -10,9 +10,11 @@ import Synchronization
 /// ``enqueue(_:)``, which appends to a locked inbox and wakes the loop with `uv_async_send`
 /// (libuv's only thread-safe call); results come back through continuations.
 public final class RaftNode: @unchecked Sendable {
-    // Invariant for @unchecked Sendable: the C structures below are touched only on the loop
-    // thread (after `start` hands them to it); `inbox` is behind a Mutex; `wakeup` is used from
-    // other threads only through uv_async_send, and only while `inbox.accepting` is true.
+    // Invariant for @unchecked Sendable: the C structures below, and the Swift state marked
+    // "loop thread only" (awaited proposals, counters, quiet-moment state, `isClosing`), are
+    // touched only on the loop thread (after `start` hands them to it); `inbox` is behind a
+    // Mutex; `wakeup` is used from other threads only through uv_async_send, and only while
+    // `inbox.accepting` is true.
 
     /// How the node runs.
     public struct Configuration: Sendable {

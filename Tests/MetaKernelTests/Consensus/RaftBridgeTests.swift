@@ -11,7 +11,7 @@ import Testing
 
 @testable import MetaKernel
 
-@Suite("libraft through our transport", .serialized)
+@Suite("libraft through our transport", .serialized, .timeLimit(.minutes(2)))
 struct RaftBridgeTests {
     struct Member {
         let node: RaftNode
