@@ -12,8 +12,12 @@ public struct DatabaseList: Sendable, Equatable, RandomAccessCollection, Express
     private var chunks: [[DatabaseInfo]] = []
     /// The position of each chunk's first record.
     private var starts: [Int] = []
-    /// The number of records.
-    public private(set) var count = 0
+
+    /// The number of records: where the last chunk starts, plus its records.
+    public var count: Int {
+        guard let last = chunks.last else { return 0 }
+        return starts[starts.count - 1] + last.count
+    }
 
     /// An empty list.
     public init() {}
@@ -27,7 +31,6 @@ public struct DatabaseList: Sendable, Equatable, RandomAccessCollection, Express
             chunks.append(Array(array[position..<end]))
             position = end
         }
-        count = array.count
     }
 
     /// The records listed, in their order.
@@ -53,13 +56,11 @@ public struct DatabaseList: Sendable, Equatable, RandomAccessCollection, Express
         guard !chunks.isEmpty else {
             chunks = [[record]]
             starts = [0]
-            count = 1
             return
         }
         let chunk = position == count ? chunks.count - 1 : self.chunk(containing: position)
         chunks[chunk].insert(record, at: position - starts[chunk])
         for later in (chunk + 1)..<starts.count { starts[later] += 1 }
-        count += 1
         if chunks[chunk].count > Self.chunkCapacity {
             let half = chunks[chunk].count / 2
             let tail = Array(chunks[chunk][half...])
@@ -76,7 +77,6 @@ public struct DatabaseList: Sendable, Equatable, RandomAccessCollection, Express
         let chunk = chunk(containing: position)
         let record = chunks[chunk].remove(at: position - starts[chunk])
         for later in (chunk + 1)..<starts.count { starts[later] -= 1 }
-        count -= 1
         if chunks[chunk].isEmpty {
             chunks.remove(at: chunk)
             starts.remove(at: chunk)
