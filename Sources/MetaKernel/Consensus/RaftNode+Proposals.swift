@@ -57,7 +57,7 @@ extension RaftNode {
         var buffers: [raft_buffer] = []
         buffers.reserveCapacity(batch.count)
         for proposal in batch {
-            guard let buffer = Self.logBuffer(for: proposal.makeEntry(term)) else {
+            guard let buffer = Self.paddedBuffer(for: proposal.makeEntry(term)) else {
                 for buffer in buffers { raft_free(buffer.base) }
                 for proposal in batch { proposal.fail(RAFT_NOMEM) }
                 return
@@ -149,13 +149,13 @@ extension RaftNode {
         return entries[position].term
     }
 
-    /// `entry` in a `raft_malloc` buffer, zero-padded to a multiple of 8 bytes (see
-    /// ``RaftNode/apply(_:)``); `nil` when out of memory.
-    static func logBuffer(for entry: [UInt8]) -> raft_buffer? {
-        let padded = max((entry.count + 7) / 8 * 8, 8)
+    /// `bytes` (a log entry or a snapshot) in a `raft_malloc` buffer, zero-padded to a multiple
+    /// of 8 bytes (see ``RaftNode/apply(_:)``); `nil` when out of memory.
+    static func paddedBuffer(for bytes: [UInt8]) -> raft_buffer? {
+        let padded = max((bytes.count + 7) / 8 * 8, 8)
         guard let base = raft_malloc(padded) else { return nil }
         base.initializeMemory(as: UInt8.self, repeating: 0, count: padded)
-        entry.withUnsafeBytes { if $0.count > 0 { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+        bytes.withUnsafeBytes { if $0.count > 0 { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
         return raft_buffer(base: base, len: padded)
     }
 }

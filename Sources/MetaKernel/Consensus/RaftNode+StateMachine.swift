@@ -37,14 +37,14 @@ extension RaftNode {
                 node.logger.error("snapshot failed: \(error)")
                 return RAFT_IOERR
             }
-            guard let array = raft_malloc(MemoryLayout<raft_buffer>.stride)?.assumingMemoryBound(to: raft_buffer.self),
-                let base = raft_malloc(max((encoded.count + 7) / 8 * 8, 8))
-            else { return RAFT_NOMEM }
             // Zero-padded to 8 bytes like log entries (see RaftNode.apply); restore ignores the padding.
-            let padded = max((encoded.count + 7) / 8 * 8, 8)
-            base.initializeMemory(as: UInt8.self, repeating: 0, count: padded)
-            encoded.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-            array.initialize(to: raft_buffer(base: base, len: padded))
+            guard let buffer = RaftNode.paddedBuffer(for: encoded) else { return RAFT_NOMEM }
+            guard let array = raft_malloc(MemoryLayout<raft_buffer>.stride)?.assumingMemoryBound(to: raft_buffer.self)
+            else {
+                raft_free(buffer.base)
+                return RAFT_NOMEM
+            }
+            array.initialize(to: buffer)
             buffers.pointee = array
             count.pointee = 1
             return 0
