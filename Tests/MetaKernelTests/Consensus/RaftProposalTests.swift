@@ -93,32 +93,44 @@ extension RaftBridgeTests {
         await member.node.stop()
     }
 
-    @Test("reads that queue up together share one barrier, and all see the writes before them")
+    @Test("reads that queue up together share one barrier, and see the writes queued before them")
     func sharedBarrier() async throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let member = try await soloLeader(in: dir)
-        let written = try await proposeMetaNode(0, on: member.node)
         let before = try await member.node.onLoop { member.node.appended }
 
-        let count = 50
-        try await holdLoop(of: member.node, until: count)
-        let seen = try await withThrowingTaskGroup(of: UInt64.self) { group in
-            for _ in 0..<count {
+        // Five writes, then 50 reads, all reaching the loop in one wake-up: the writes' batch
+        // goes out before the reads' barrier, so every read sees all five applied.
+        let writes = 5
+        let reads = 50
+        try await holdLoop(of: member.node, until: writes + reads)
+        let (written, seen) = try await withThrowingTaskGroup(of: (write: UInt64?, read: UInt64?).self) { group in
+            for i in 0..<writes { group.addTask { (try await proposeMetaNode(i, on: member.node).index, nil) } }
+            _ = try await eventually("the writes to be queued", every: .milliseconds(1)) {
+                member.node.inbox.withLock { $0.jobs.count } == writes ? true : nil
+            }
+            for _ in 0..<reads {
                 group.addTask {
                     try await member.node.barrier()
-                    return member.store.current.index
+                    return (nil, member.store.current.index)
                 }
             }
-            return try await group.reduce(into: [UInt64]()) { $0.append($1) }
+            return try await group.reduce(into: ([UInt64](), [UInt64]())) { results, next in
+                if let write = next.write { results.0.append(write) }
+                if let read = next.read { results.1.append(read) }
+            }
         }
         let after = try await member.node.onLoop { member.node.appended }
         #expect(
             after.barriers - before.barriers == 1,
             "50 queued reads took \(after.barriers - before.barriers) barriers"
         )
-        #expect(seen.count == count)
-        #expect(seen.allSatisfy { $0 >= written.index })
+        #expect(after.batches - before.batches == 1)
+        #expect(written.count == writes)
+        #expect(seen.count == reads)
+        let lastWrite = try #require(written.max())
+        #expect(seen.allSatisfy { $0 >= lastWrite }, "reads saw indices \(Set(seen).sorted()), last write \(lastWrite)")
         await member.node.stop()
     }
 
