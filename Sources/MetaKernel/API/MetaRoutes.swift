@@ -94,6 +94,9 @@ public struct MetaRoutes: Sendable {
                 status: .badRequest
             )
         }
+        if let refusal = node.license.writeRefusal {
+            return JSONResponse.error(refusal, status: .forbidden)
+        }
         do {
             let outcome = try await node.execute(command)
             if let problem = outcome.error {

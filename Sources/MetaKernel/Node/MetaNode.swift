@@ -37,7 +37,11 @@ public final class MetaNode: Sendable {
     let raftIdentity = Mutex<NodeIdentity?>(nil)
     /// Set while a join or removal is being carried out; membership changes go one at a time.
     let membershipBusy = Mutex(false)
+    /// Tasks waiting in ``joinedIdentity()``, by waiter id.
+    private let joinWaiters = Mutex<(next: Int, waiting: [Int: CheckedContinuation<NodeIdentity?, Never>])>((0, [:]))
     private let background = Mutex<[Task<Void, Never>]>([])
+    /// The license as last checked; the metadata write path consults it.
+    public let license: LicenseGate
 
     /// Prepares a node; nothing runs until ``start()``.
     /// - Throws: ``MetaNodeError`` when the bind addresses cannot be used.
@@ -45,6 +49,7 @@ public final class MetaNode: Sendable {
         self.configuration = configuration
         self.plugins = plugins
         self.logger = logger
+        self.license = LicenseGate(mode: plugins.licensing?.mode ?? "none")
         let meta = configuration.config.meta
         let hostname = configuration.config.hostname
         do {
@@ -127,6 +132,11 @@ public final class MetaNode: Sendable {
         try await node.start(bootstrapping: bootstrapping)
         raftNode.withLock { $0 = node }
         raftIdentity.withLock { $0 = identity }
+        let waiting = joinWaiters.withLock { waiters in
+            defer { waiters.waiting.removeAll() }
+            return waiters.waiting.values
+        }
+        for waiter in waiting { waiter.resume(returning: identity) }
         logger.info("raft started", metadata: ["id": "\(identity.id)", "raft": "\(identity.raftAddress)"])
     }
 
@@ -141,6 +151,28 @@ public final class MetaNode: Sendable {
             if outcome.error == nil { logger.info("registered meta node \(outcome.nodeID ?? 0) at \(httpAddress)") }
         } catch {
             logger.error("cannot register this node in the metadata: \(error)")
+        }
+    }
+
+    /// Waits until the node belongs to a cluster and returns the identity it runs Raft with;
+    /// `nil` when the task is cancelled first.
+    func joinedIdentity() async -> NodeIdentity? {
+        let id = joinWaiters.withLock { waiters in
+            waiters.next += 1
+            return waiters.next
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<NodeIdentity?, Never>) in
+                let ready: NodeIdentity?? = joinWaiters.withLock { waiters in
+                    if let identity = raftIdentity.withLock({ $0 }) { return .some(identity) }
+                    if Task.isCancelled { return .some(nil) }
+                    waiters.waiting[id] = continuation
+                    return .none
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            joinWaiters.withLock { $0.waiting.removeValue(forKey: id) }?.resume(returning: nil)
         }
     }
 

@@ -34,6 +34,10 @@ public enum MetaServer {
             plugins: plugins,
             logger: logger
         )
+        if let licensing = plugins.licensing {
+            try await checkLicense(licensing, gate: node.license, logger: logger)
+        }
+        await checkDiscovery(plugins.discovery, hostname: config.hostname, logger: logger)
         do {
             try await node.start()
         } catch let error as MetaNodeError {
@@ -67,12 +71,21 @@ public enum MetaServer {
             },
             logger: logger
         )
+        // Started in this order, stopped in reverse: registration first, then the API, the
+        // license monitor, and Raft last.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: NodeService(node: node))]
+        if let licensing = plugins.licensing {
+            services.append(
+                .init(service: LicenseMonitorService(licensing: licensing, gate: node.license, logger: logger))
+            )
+        }
+        services.append(.init(service: app))
+        if let registration = plugins.registration {
+            services.append(.init(service: RegistrationService(registration: registration, node: node, logger: logger)))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: NodeService(node: node)),
-                    .init(service: app),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -82,6 +95,39 @@ public enum MetaServer {
         } catch {
             await node.stop()
             throw MetaNodeError(.badState, "meta service on \(config.meta.httpBindAddress) stopped: \(error)")
+        }
+    }
+}
+
+extension MetaServer {
+    /// Checks the license before anything starts. Fails closed: a plugin that cannot check, or a
+    /// license that is not valid, stops start-up with the plugin's one-line reason.
+    static func checkLicense(_ licensing: any Licensing, gate: LicenseGate, logger: Logger) async throws(LicenseError) {
+        let state = try await licensing.check()
+        if case .invalid(let reason) = state.status {
+            throw LicenseError(message: "\(licensing.mode): license not valid: \(reason)")
+        }
+        gate.update(state, logger: logger)
+    }
+
+    /// Asks discovery for the peers it knows and for this node's own name, so that a missing
+    /// line in the hosts file (the installation guide's first step) shows at start-up rather
+    /// than at the first join. Never stops start-up: peers may be added later.
+    static func checkDiscovery(_ discovery: any PeerDiscovery, hostname: String, logger: Logger) async {
+        do {
+            let peers = try await discovery.knownPeers()
+            logger.info(
+                "peer discovery",
+                metadata: ["source": "\(discovery.source)", "known-peers": "\(peers.joined(separator: ", "))"]
+            )
+        } catch {
+            logger.warning("peer discovery: \(error.message)")
+        }
+        guard !hostname.isEmpty else { return }
+        do {
+            _ = try await discovery.resolve(host: hostname)
+        } catch {
+            logger.warning("hostname \(hostname) does not resolve here: \(error.message)")
         }
     }
 }
