@@ -14,7 +14,7 @@ public import NIOCore
 ///   give every node the same certificate (with each node's name in its SANs), or sign each
 ///   node's certificate with one CA and append that CA to every bundle.
 /// - `[tls] min-version`, `max-version`, `ciphers`, `advanced-expiration`.
-public struct OpenSSLTransport: Transport {
+public struct OpenSSLTransport: Transport, PluginWarnings {
     /// The pipeline name of the handler this transport adds.
     public static let handlerName = "tls"
 
@@ -76,7 +76,8 @@ public struct OpenSSLTransport: Transport {
         )
     }
 
-    /// Problems that do not stop the node (a certificate expiring soon); log them at start-up.
+    /// Problems that do not stop the node (a certificate expiring soon); the node logs them at
+    /// start-up through ``PluginCatalog/select(for:)``.
     public var warnings: [String] { context.warnings }
 
     /// Always `https`.

@@ -84,5 +84,13 @@ struct OpenSSLTransportTests {
         config.meta.httpsPrivateKey = fixtures.path("soon.key")
         let transport = try OpenSSLTransport(config: config)
         #expect(transport.warnings.count == 1)
+
+        // and are logged at start-up: selection gathers them into the notices.
+        config.meta.httpsEnabled = true
+        var catalog = PluginCatalog()
+        catalog.discovery["hosts"] = { _ in NoDiscovery() }
+        OpenSSLTransport.register(in: &catalog)
+        let selected = try catalog.select(for: config)
+        #expect(selected.notices == transport.warnings)
     }
 }

@@ -116,6 +116,10 @@ public struct PluginCatalog: Sendable {
                 )
             }
         }
+        let plugins: [Any?] = [peerDiscovery, transport, licensing, registrationPlugin, authenticator]
+        for case let warned as any PluginWarnings in plugins.compactMap({ $0 }) {
+            notices += warned.warnings
+        }
         return SelectedPlugins(
             discovery: peerDiscovery,
             transport: transport,
