@@ -82,8 +82,14 @@ extension InfluxdMeta {
 
         @OptionGroup var config: ConfigOption
 
+        @Flag(
+            name: .customLong("show-secrets", withSingleDash: true),
+            help: "Print shared-secret, internal-shared-secret and license-key instead of masking them."
+        )
+        var showSecrets = false
+
         func run() throws {
-            print(try config.load().config.renderTOML(), terminator: "")
+            print(try config.load().config.renderTOML(maskingSecrets: !showSecrets), terminator: "")
         }
     }
 

@@ -44,6 +44,10 @@ struct ConfigKey: Sendable {
     let write: @Sendable (inout MetaConfig, ConfigValue) -> Void
     /// A problem description (`invalid value "loud" (use one of ...)`), or `nil` when the value is acceptable.
     let check: @Sendable (ConfigValue) -> String?
+    /// Whether this build honours the key (see ConfigKey+Effect.swift).
+    var effect = Effect.effective
+    /// Whether `influxd-meta config` masks the value.
+    var isSecret = false
 
     /// `[meta] election-timeout`, or just `hostname` for a top-level key.
     var qualifiedName: String {

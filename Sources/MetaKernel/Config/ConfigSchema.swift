@@ -6,11 +6,12 @@ extension ConfigKey {
     /// Adding a key is one line here plus its property (and default) in the section struct: parsing, environment
     /// overrides, unknown-key warnings, validation and rendering all read this table.
     static let all: [ConfigKey] = [
-        .bool(.top, "reporting-disabled", \.reportingDisabled),
-        .string(.top, "bind-address", \.bindAddress, .address(allowEmpty: true)),
+        .bool(.top, "reporting-disabled", \.reportingDisabled).effect(.none("this build sends no usage reports")),
+        .string(.top, "bind-address", \.bindAddress, .address(allowEmpty: true))
+            .effect(.none("the API binds [meta] http-bind-address and Raft binds [meta] bind-address")),
         .string(.top, "hostname", \.hostname),
 
-        .string(.enterprise, "license-key", \.enterprise.licenseKey),
+        .string(.enterprise, "license-key", \.enterprise.licenseKey).secret(),
         .string(.enterprise, "license-path", \.enterprise.licensePath),
         .bool(.enterprise, "registration-enabled", \.enterprise.registrationEnabled),
         .string(.enterprise, "registration-server-url", \.enterprise.registrationServerURL),
@@ -23,36 +24,50 @@ extension ConfigKey {
         .string(.meta, "https-private-key", \.meta.httpsPrivateKey),
         .bool(.meta, "https-insecure-certificate", \.meta.httpsInsecureCertificate),
         .bool(.meta, "https-insecure-tls", \.meta.httpsInsecureTLS),
-        .bool(.meta, "data-use-tls", \.meta.dataUseTLS),
-        .bool(.meta, "data-insecure-tls", \.meta.dataInsecureTLS),
-        .duration(.meta, "gossip-frequency", \.meta.gossipFrequency, .atLeast(GoDuration(.milliseconds(250)))),
-        .duration(.meta, "announcement-expiration", \.meta.announcementExpiration, .positive),
-        .bool(.meta, "retention-autocreate", \.meta.retentionAutocreate),
+        .bool(.meta, "data-use-tls", \.meta.dataUseTLS).effect(.notYet("meta-to-data connections: \(dataNodes)")),
+        .bool(.meta, "data-insecure-tls", \.meta.dataInsecureTLS).effect(
+            .notYet("meta-to-data connections: \(dataNodes)")
+        ),
+        .duration(.meta, "gossip-frequency", \.meta.gossipFrequency, .atLeast(GoDuration(.milliseconds(250))))
+            .effect(.notYet("node announcements: \(dataNodes)")),
+        .duration(.meta, "announcement-expiration", \.meta.announcementExpiration, .positive)
+            .effect(.notYet("node announcements: \(dataNodes)")),
+        .bool(.meta, "retention-autocreate", \.meta.retentionAutocreate)
+            .effect(.notYet("retention policies come with the data-node metadata")),
         .duration(.meta, "election-timeout", \.meta.electionTimeout, .positive),
         .duration(.meta, "heartbeat-timeout", \.meta.heartbeatTimeout, .positive),
-        .duration(.meta, "leader-lease-timeout", \.meta.leaderLeaseTimeout, .positive),
-        .duration(.meta, "commit-timeout", \.meta.commitTimeout, .positive),
-        .duration(.meta, "consensus-timeout", \.meta.consensusTimeout, .positive),
+        .duration(.meta, "leader-lease-timeout", \.meta.leaderLeaseTimeout, .positive)
+            .effect(.none("libraft has no leader lease; a leader without a quorum steps down after election-timeout")),
+        .duration(.meta, "commit-timeout", \.meta.commitTimeout, .positive)
+            .effect(.none("libraft commits an entry as soon as a majority has stored it")),
+        .duration(.meta, "consensus-timeout", \.meta.consensusTimeout, .positive)
+            .effect(.none("a node that falls behind catches up through Raft snapshots, with no wait to set")),
         .bool(.meta, "cluster-tracing", \.meta.clusterTracing),
-        .bool(.meta, "logging-enabled", \.meta.loggingEnabled),
-        .bool(.meta, "pprof-enabled", \.meta.pprofEnabled),
-        .duration(.meta, "lease-duration", \.meta.leaseDuration, .positive),
+        .bool(.meta, "logging-enabled", \.meta.loggingEnabled)
+            .effect(.none("choose what is logged with [logging] level")),
+        .bool(.meta, "pprof-enabled", \.meta.pprofEnabled).effect(.notYet("/debug/pprof is not served")),
+        .duration(.meta, "lease-duration", \.meta.leaseDuration, .positive)
+            .effect(.notYet("leases: \(dataNodes)")),
         .bool(.meta, "auth-enabled", \.meta.authEnabled),
-        .bool(.meta, "ldap-allowed", \.meta.ldapAllowed),
-        .string(.meta, "shared-secret", \.meta.sharedSecret),
-        .string(.meta, "internal-shared-secret", \.meta.internalSharedSecret),
-        .string(.meta, "password-hash", \.meta.passwordHash, .passwordHash),
+        .bool(.meta, "ldap-allowed", \.meta.ldapAllowed).effect(.notYet("LDAP is not supported")),
+        .string(.meta, "shared-secret", \.meta.sharedSecret).secret()
+            .effect(.notYet("JWT authentication of clients comes with auth-enabled")),
+        .string(.meta, "internal-shared-secret", \.meta.internalSharedSecret).secret(),
+        .string(.meta, "password-hash", \.meta.passwordHash, .passwordHash)
+            .effect(.notYet("users and their passwords come with auth-enabled")),
         .bool(.meta, "ensure-fips", \.meta.ensureFIPS),
         .bool(.meta, "raft-portal-auth-required", \.meta.raftPortalAuthRequired),
         .bool(.meta, "raft-dialer-auth-required", \.meta.raftDialerAuthRequired),
-        .bool(.meta, "raft-promotion-enabled", \.meta.raftPromotionEnabled),
-        .bool(.meta, "debug-pprof-enabled", \.meta.debugPprofEnabled),
+        .bool(.meta, "raft-promotion-enabled", \.meta.raftPromotionEnabled)
+            .effect(.none("a key of Enterprise 1.3 and earlier; every meta node is a Raft voter")),
+        .bool(.meta, "debug-pprof-enabled", \.meta.debugPprofEnabled)
+            .effect(.none("a key of Enterprise 1.5; /debug/pprof is not served")),
         .int(.meta, "raft-snapshot-threshold", \.meta.raftSnapshotThreshold, minimum: 16),
         .int(.meta, "raft-snapshot-trailing", \.meta.raftSnapshotTrailing, minimum: 0),
 
-        .choice(.logging, "format", \.logging.format),
+        .choice(.logging, "format", \.logging.format).effect(.none("log lines are always plain text")),
         .choice(.logging, "level", \.logging.level),
-        .bool(.logging, "suppress-logo", \.logging.suppressLogo),
+        .bool(.logging, "suppress-logo", \.logging.suppressLogo).effect(.none("this build prints no logo")),
 
         .strings(.tls, "ciphers", \.tls.ciphers),
         .optionalChoice(.tls, "min-version", \.tls.minVersion, emptyMeans: "the platform default"),
@@ -62,6 +77,9 @@ extension ConfigKey {
         .choice(.discovery, "mode", \.discovery.mode),
         .string(.discovery, "hosts-file", \.discovery.hostsFile),
     ]
+
+    /// Why the data-node keys do nothing yet.
+    private static let dataNodes = "data nodes are not supported by this build yet"
 
     /// The keys of each section, by TOML name.
     static let bySection: [ConfigSection: [String: ConfigKey]] = Dictionary(

@@ -24,6 +24,7 @@ public enum MetaServer {
     ) async throws {
         let plugins = try catalog.select(for: config)
         for notice in plugins.notices { logger.warning("\(notice)") }
+        for warning in config.ineffectiveKeyWarnings() { logger.warning("\(warning)") }
         if config.hostname.isEmpty {
             logger.warning(
                 "hostname is not set: this node advertises localhost, which other meta nodes cannot reach; set hostname in the config before joining other nodes"
@@ -52,7 +53,10 @@ public enum MetaServer {
             await node.stop()
             throw error
         }
-        let router = Router()
+        let router = Router(context: MetaRequestContext.self)
+        if config.meta.clusterTracing {
+            router.add(middleware: ClusterTracingMiddleware(logger: logger))
+        }
         MetaRoutes(node: node, version: MetaBuild.version).register(on: router)
         ClusterRoutes(node: node).register(on: router)
         let app = Application(
