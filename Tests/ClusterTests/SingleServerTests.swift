@@ -218,7 +218,7 @@ struct OperatorErrorTests {
         #expect(result.stderr == "influxd-meta: open /nonexistent/influxdb-meta.conf: no such file or directory\n")
     }
 
-    @Test("a Raft port already in use exits 1 naming it")
+    @Test("a Raft or HTTP port already in use exits 1 naming the key, the address and what to do")
     func portInUse() async throws {
         let first = try MetaProcess(root: try makeTemporaryDirectory())
         try first.start(["-single-server"])
@@ -233,9 +233,24 @@ struct OperatorErrorTests {
         let result = try await runCommand(Binaries.meta, ["-config", path, "-single-server"])
         #expect(result.status == 1)
         let lines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("influxd-meta: ") }
-        #expect(lines.count == 1)
-        #expect(lines.first?.contains("cannot start Raft on 127.0.0.1:\(first.raftPort)") == true)
-        #expect(lines.first?.contains("Address already in use") == true)
+        #expect(
+            lines == [
+                "influxd-meta: [meta] bind-address = \"127.0.0.1:\(first.raftPort)\": the address is already in use: another process (perhaps another influxd-meta) listens there; stop it, or set [meta] bind-address to a free port"
+            ]
+        )
+
+        // The same for the HTTP API's port, once Raft has started (and is stopped again).
+        let httpClash = "\(root)/http-clash.conf"
+        try
+            "[meta]\ndir = \"\(root)/meta2\"\nbind-address = \"127.0.0.1:\(freePort())\"\nhttp-bind-address = \"127.0.0.1:\(first.httpPort)\"\n"
+            .write(toFile: httpClash, atomically: true, encoding: .utf8)
+        let http = try await runCommand(Binaries.meta, ["-config", httpClash, "-single-server"])
+        #expect(http.status == 1)
+        #expect(
+            http.stderr.split(separator: "\n").filter { $0.hasPrefix("influxd-meta: ") } == [
+                "influxd-meta: [meta] http-bind-address = \"127.0.0.1:\(first.httpPort)\": the address is already in use: another process (perhaps another influxd-meta) listens there; stop it, or set [meta] http-bind-address to a free port"
+            ]
+        )
         await first.stop()
     }
 

@@ -18,6 +18,8 @@ enum PlainRaftSocket {
     /// Why a connection or a handshake step failed, in one line.
     struct Failure: Error, CustomStringConvertible {
         var description: String
+        /// The `errno` behind it, or 0.
+        var code: Int32 = 0
     }
 
     /// Connects to `ip:port` (a numeric IPv4 or IPv6 address) before `deadline`.
@@ -112,6 +114,7 @@ enum PlainRaftSocket {
 
     /// `what` failed, with `errno`'s text.
     static func failure(_ what: String) -> Failure {
-        Failure(description: "\(what): \(String(cString: strerror(errno)))")
+        let code = errno
+        return Failure(description: "\(what): \(String(cString: strerror(code)))", code: code)
     }
 }

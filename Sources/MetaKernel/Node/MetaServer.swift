@@ -44,6 +44,9 @@ public enum MetaServer {
         } catch let error as MetaNodeError {
             throw error
         } catch {
+            if let line = ListenFailure.describe(error, key: "[meta] bind-address", address: config.meta.bindAddress) {
+                throw MetaNodeError(.badState, line)
+            }
             throw MetaNodeError(.badState, "cannot start Raft on \(config.meta.bindAddress): \(error)")
         }
         let bind: HostPort
@@ -98,7 +101,11 @@ public enum MetaServer {
             try await group.run()
         } catch {
             await node.stop()
-            throw MetaNodeError(.badState, "meta service on \(config.meta.httpBindAddress) stopped: \(error)")
+            let address = config.meta.httpBindAddress
+            if let line = ListenFailure.describe(error, key: "[meta] http-bind-address", address: address) {
+                throw MetaNodeError(.badState, line)
+            }
+            throw MetaNodeError(.badState, "meta service on \(address) stopped: \(error)")
         }
     }
 }
