@@ -19,6 +19,12 @@ extension InfluxdCtl {
                 let reply = try await client.get(global.bind, "/show-cluster")
                 guard reply.status == 200 else { Ctl.fail("show", answer: reply) }
                 cluster = try reply.decode(ShowCluster.self)
+                if let why = reply.header(MetaRoutes.staleHeader) {
+                    Ctl.warn(
+                        "show",
+                        "\(reply.address) answered from its own copy, which may be out of date: \(why); run show against the leader with -bind"
+                    )
+                }
             } catch {
                 Ctl.fail("show", error, bind: global.bind)
             }

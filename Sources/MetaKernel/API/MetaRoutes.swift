@@ -35,7 +35,7 @@ public struct MetaRoutes: Sendable {
         router.add(middleware: CommonHeadersMiddleware(version: version))
         router.get("/ping") { _, _ in await ping() }
         router.get("/status") { _, _ in JSONResponse.make(await node.clusterStatus()) }
-        router.get("/show-cluster") { _, _ in showCluster() }
+        router.get("/show-cluster") { _, _ in await showCluster() }
         router.get("/peers") { _, _ in await peers() }
         router.post("/execute") { request, _ in await execute(request) }
         router.get("/") { request, _ in await poll(request) }
@@ -52,7 +52,11 @@ public struct MetaRoutes: Sendable {
         JSONResponse.make(await node.clusterStatus().peers ?? [])
     }
 
-    func showCluster() -> Response {
+    /// The members as of the leader's latest change (see ``MetaNode/catchUpWithLeader(within:)``).
+    /// A node that cannot be sure of that answers with its own copy and says why in
+    /// ``staleHeader``, so that `show` keeps working, with a warning, on a cut-off node.
+    func showCluster() async -> Response {
+        let staleness = await node.catchUpWithLeader(within: Self.catchUpLimit)
         let data = node.store.current
         let scheme = node.plugins.transport.scheme
         let meta = data.metaNodes.map { info in
@@ -64,8 +68,16 @@ public struct MetaRoutes: Sendable {
                 version: info.httpAddress == node.httpAddress ? version : "unknown"
             )
         }
-        return JSONResponse.make(ShowCluster(data: [], meta: meta))
+        var response = JSONResponse.make(ShowCluster(data: [], meta: meta))
+        if let staleness { response.headers[.init(Self.staleHeader)!] = staleness }
+        return response
     }
+
+    /// Longest `GET /show-cluster` waits for this node to catch up with its leader; shorter than
+    /// `influxd-ctl`'s default `-timeout` of 10 s.
+    static let catchUpLimit = Duration.seconds(3)
+    /// Set on `GET /show-cluster` when the answer may be out of date, saying why.
+    public static let staleHeader = "X-Influxdb-Meta-Stale"
 
     func execute(_ request: Request) async -> Response {
         let body: ByteBuffer
