@@ -2,12 +2,12 @@ public import NIOCore
 import NIOPosix
 
 /// Opens and accepts Raft connections over the node's ``Transport``, resolving peer names
-/// through ``PeerDiscovery``, and joins each to a socketpair that libraft reads (except the
-/// connections it dials on the plain transport, which libraft gets as they are).
+/// through ``PeerDiscovery``. What libraft gets depends on the transport's
+/// ``Transport/raftStreams``: the socket itself, or a socketpair that NIO relays to the channel.
 public struct RaftDialer: Sendable {
     /// Where the Raft listener binds (`[meta] bind-address`).
     public var bindAddress: HostPort
-    /// Prepares every socket (plain or TLS).
+    /// Prepares every socket, and says whether libraft may have them (``Transport/raftStreams``).
     public var transport: any Transport
     /// Resolves peer host names.
     public var discovery: any PeerDiscovery
@@ -48,10 +48,13 @@ public struct RaftDialer: Sendable {
     }
 
     /// Connects to the peer at `address` (`host:port`), runs the handshake and returns the
-    /// descriptor for libraft: on the plain transport the connected socket itself (see
-    /// ``PlainRaftSocket``), otherwise the socketpair end NIO relays to the TLS connection.
+    /// descriptor for libraft: with ``RaftStreamCapability/rawDescriptor`` the connected socket
+    /// itself (see ``PlainRaftSocket``), otherwise the socketpair end NIO relays to the channel.
     func dial(address: String, preamble: RaftPreamble) async throws -> Int32 {
-        if transport is PlainTransport { return try await dialPlain(address: address, preamble: preamble) }
+        switch transport.raftStreams {
+        case .rawDescriptor: return try await dialPlain(address: address, preamble: preamble)
+        case .channelRelay: break
+        }
         let channel = try await connect(address: address, preamble: preamble)
         do {
             return try await Self.bridge(channel) { channel in
@@ -95,7 +98,7 @@ public struct RaftDialer: Sendable {
         }
     }
 
-    /// ``dial(address:preamble:)`` on the plain transport: the connected socket itself, for
+    /// ``dial(address:preamble:)`` with a raw descriptor: the connected socket itself, for
     /// libraft (see ``PlainRaftSocket``). The blocking steps run on a thread of their own: a
     /// peer that drops packets holds it for up to `connectTimeout` + 3 s, and libraft dials each
     /// peer once at a time, so a shared pool could be filled by unreachable peers.
