@@ -547,11 +547,14 @@ struct RaftBridgeTests {
     /// Found by the fault suite's delay proxy: a peer that accepts and resets at once crashed
     /// the dialer (a dropped promise), and one that reset just after the handshake left a
     /// socketpair libraft wrote into forever, so the leader never redialled that follower.
-    @Test("peers that reset during or right after the handshake leave no crash and no half-open bridge")
-    func resettingPeers() async throws {
+    @Test(
+        "peers that reset during or right after the handshake leave no crash and no half-open bridge",
+        arguments: [true, false]
+    )
+    func resettingPeers(relayed: Bool) async throws {
         let dialer = RaftDialer(
             bindAddress: HostPort(host: "127.0.0.1", port: 0),
-            transport: PlainTransport(),
+            transport: relayed ? UnstatedTransport() : PlainTransport(),
             discovery: StaticHostsDiscovery()
         )
         let preamble = RaftPreamble(id: 1, address: "127.0.0.1:1", nonce: Array(repeating: 1, count: 32))
