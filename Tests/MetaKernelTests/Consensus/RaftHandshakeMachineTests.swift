@@ -132,6 +132,30 @@ struct RaftHandshakeMachineTests {
         }
     }
 
+    @Test("with everything already on the wire, the listener asks for the handshake's bytes and no more")
+    func exactReadsPipelined() {
+        let libraft: [UInt8] = Array("libraft's first bytes".utf8)
+        var stream = ByteBuffer()
+        Self.preamble.encode(into: &stream)
+        RaftHandshake.DialerProof(proof: nil).encode(into: &stream)
+        stream.writeBytes(libraft)
+        var listener = Listener(authentication: .none)
+        var action = listener.next()
+        while true {
+            switch action {
+            case .read(let wanted):
+                listener.receive(stream.readSlice(length: min(wanted, stream.readableBytes))!)
+            case .send:
+                break
+            case .accepted, .refused:
+                #expect(action == .accepted(Self.preamble, rest: ByteBuffer()))
+                #expect(Array(stream.readableBytesView) == libraft)
+                return
+            }
+            action = listener.next()
+        }
+    }
+
     @Test("bytes received past the handshake are handed on for libraft")
     func restHandedOn() {
         let libraft: [UInt8] = Array("libraft".utf8)
