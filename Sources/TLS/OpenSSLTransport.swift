@@ -83,6 +83,9 @@ public struct OpenSSLTransport: Transport, PluginWarnings {
     /// Always `https`.
     public var scheme: String { "https" }
 
+    /// The relay: only the TLS handler in the channel pipeline can read and write Raft's bytes.
+    public var raftStreams: RaftStreamCapability { .channelRelay }
+
     /// Adds a server-side ``OpenSSLHandler`` at the front of the pipeline.
     /// - Parameter channel: An accepted channel; must be called on its event loop.
     public func configureAccepted(_ channel: any Channel) throws {

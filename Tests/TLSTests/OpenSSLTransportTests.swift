@@ -34,10 +34,12 @@ struct OpenSSLTransportTests {
         let plugins = try catalog().select(for: config())
         #expect(plugins.transport.scheme == "https")
         #expect(plugins.transport is OpenSSLTransport)
+        #expect(plugins.transport.raftStreams == .channelRelay)
 
         var plain = config()
         plain.meta.httpsEnabled = false
         #expect(try catalog().select(for: plain).transport.scheme == "http")
+        #expect(try catalog().select(for: plain).transport.raftStreams == .rawDescriptor)
     }
 
     @Test("certificate problems stop the node with the TLS message")

@@ -10,9 +10,8 @@ import Synchronization
 ///
 /// The one thread does three things over `poll`:
 /// - accepts connections;
-/// - runs each handshake as a small state machine (read the ``RaftPreamble``, answer with a
-///   ``RaftHandshake/PortalHello``, read the ``RaftHandshake/DialerProof``), reading exactly the
-///   bytes the handshake needs, so that nothing libraft's peer sends after its proof is taken.
+/// - runs each handshake's ``RaftHandshake/Listener``, reading no more than the bytes it asks
+///   for, so that nothing libraft's peer sends after its proof is taken.
 ///   A peer that sends slowly or not at all holds no thread and is dropped after
 ///   ``Configuration/handshakeTimeout``;
 /// - watches the connections it handed over: a duplicate of each socket is polled for the
@@ -166,28 +165,10 @@ final class PlainRaftListener: Sendable {
 
     // MARK: The thread
 
-    private enum Stage {
-        case preamble
-        case proof(RaftPreamble, portalNonce: [UInt8])
-    }
-
     private struct Handshake {
         var peer: String
         var deadline: ContinuousClock.Instant
-        var stage = Stage.preamble
-        var received: [UInt8] = []
-
-        /// How many more bytes the current message needs (never more: see the type's notes).
-        var needed: Int {
-            switch stage {
-            case .preamble:
-                let header = RaftPreamble.headerLength
-                guard received.count >= header else { return header - received.count }
-                return header + RaftPreamble.addressLength(inHeader: received) - received.count
-            case .proof:
-                return RaftHandshake.DialerProof.length - received.count
-            }
-        }
+        var machine: RaftHandshake.Listener
     }
 
     private func run(_ events: Events) {
@@ -275,59 +256,47 @@ final class PlainRaftListener: Sendable {
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             handshakes[fd] = Handshake(
                 peer: Self.numericHost(&address, length),
-                deadline: .now + configuration.handshakeTimeout
+                deadline: .now + configuration.handshakeTimeout,
+                machine: RaftHandshake.Listener(authentication: configuration.authentication)
             )
         }
     }
 
-    /// Reads what the handshake on `fd` needs next and acts on a complete message.
+    /// Reads what the handshake on `fd` asks for and acts on its steps until it needs bytes that
+    /// have not arrived, or is over.
     private func advance(_ fd: Int32, in handshakes: inout [Int32: Handshake], events: Events) {
         guard var handshake = handshakes[fd] else { return }
-        let wanted = handshake.needed
-        var chunk = [UInt8](repeating: 0, count: wanted)
-        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, wanted, 0) }
-        if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
-        guard n > 0 else {  // the peer hung up, or the socket failed: nothing to tell anyone
-            handshakes[fd] = nil
-            closeDescriptor(fd)
-            return
-        }
-        handshake.received += chunk.prefix(n)
-        handshakes[fd] = handshake
-        do {
-            switch handshake.stage {
-            case .preamble:
-                var buffer = ByteBuffer(bytes: handshake.received)
-                guard let preamble = try RaftPreamble.decode(from: &buffer) else { return }
-                let hello = RaftHandshake.PortalHello(answering: preamble, authentication: configuration.authentication)
-                var reply = ByteBuffer()
-                hello.encode(into: &reply)
-                let length = reply.readableBytes
-                let sent = reply.withUnsafeReadableBytes { send(fd, $0.baseAddress, length, Int32(MSG_NOSIGNAL)) }
-                guard sent == length else {
-                    throw PlainRaftSocket.Failure(description: "cannot send the handshake answer")
+        handshakes[fd] = nil
+        while true {
+            switch handshake.machine.next() {
+            case .read(let wanted):
+                var chunk = [UInt8](repeating: 0, count: wanted)
+                let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, wanted, 0) }
+                if n < 0 && (errno == EAGAIN || errno == EINTR) {
+                    handshakes[fd] = handshake
+                    return
                 }
-                handshakes[fd] = Handshake(
-                    peer: handshake.peer,
-                    deadline: handshake.deadline,
-                    stage: .proof(preamble, portalNonce: hello.nonce)
-                )
-            case .proof(let preamble, let nonce):
-                var buffer = ByteBuffer(bytes: handshake.received)
-                guard let proof = try RaftHandshake.DialerProof.decode(from: &buffer) else { return }
-                handshakes[fd] = nil
-                let auth = configuration.authentication
-                if let why = auth.check(proof.proof, from: .dialer, preamble: preamble, portalNonce: nonce) {
-                    events.refused(handshake.peer, "claiming \(preamble.address) (id \(preamble.id)): \(why)")
+                guard n > 0 else {  // the peer hung up, or the socket failed: nothing to tell anyone
                     closeDescriptor(fd)
                     return
                 }
+                handshake.machine.receive(chunk.prefix(n))
+            case .send(let reply):
+                let length = reply.readableBytes
+                let sent = reply.withUnsafeReadableBytes { send(fd, $0.baseAddress, length, Int32(MSG_NOSIGNAL)) }
+                guard sent == length else {
+                    events.refused(handshake.peer, "cannot send the handshake answer")
+                    closeDescriptor(fd)
+                    return
+                }
+            case .accepted(let preamble, _):  // nothing past the proof: reads took what it asked
                 events.handshaken(fd, preamble)
+                return
+            case .refused(let why):
+                events.refused(handshake.peer, why)
+                closeDescriptor(fd)
+                return
             }
-        } catch {
-            handshakes[fd] = nil
-            events.refused(handshake.peer, "\(error)")
-            closeDescriptor(fd)
         }
     }
 

@@ -2,8 +2,9 @@
     import Glibc
 #endif
 
-/// The dialer's side of a plain-TCP Raft connection, made with a non-blocking POSIX socket and
-/// `poll`, so that libraft can be handed the connected socket itself.
+/// The dialer's socket calls for transports with ``RaftStreamCapability/rawDescriptor`` (plain
+/// TCP): a non-blocking POSIX socket and `poll`, so that libraft can be handed the connected
+/// socket itself. ``RaftDialer`` runs ``RaftHandshake/Dialer`` over them.
 ///
 /// A connection made through NIO reaches libraft through a socketpair and a relay thread that
 /// copies bytes between the two (``RaftDialer/bridge(_:handOff:)``), because NIO cannot give a
@@ -11,7 +12,7 @@
 /// socket, and what libraft sends on a connection it dialled (AppendEntries from a leader,
 /// answers from a follower) is on every write's path: without the relay each message is one
 /// thread hand-off and two system calls shorter. The listener never sends after its hello, so
-/// nothing is left unread when the handshake is over. TLS connections keep the relay.
+/// nothing is left unread when the handshake is over. Relayed transports (TLS) keep the relay.
 ///
 /// Every call blocks its thread: run them on a thread of their own, never on the cooperative pool.
 enum PlainRaftSocket {
@@ -83,10 +84,7 @@ enum PlainRaftSocket {
             if n > 0 {
                 received += n
             } else if n == 0 {
-                throw Failure(
-                    description:
-                        "the peer closed the connection during the Raft handshake (see its log: it may not know this node, or require internal-shared-secret)"
-                )
+                throw Failure(description: RaftHandshake.Dialer.listenerHungUp)
             } else if errno == EAGAIN || errno == EINTR {
                 try wait(fd, for: Int16(POLLIN), before: deadline, doing: "waiting for the Raft handshake answer")
             } else {

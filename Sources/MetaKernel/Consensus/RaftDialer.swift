@@ -2,12 +2,12 @@ public import NIOCore
 import NIOPosix
 
 /// Opens and accepts Raft connections over the node's ``Transport``, resolving peer names
-/// through ``PeerDiscovery``, and joins each to a socketpair that libraft reads (except the
-/// connections it dials on the plain transport, which libraft gets as they are).
+/// through ``PeerDiscovery``. What libraft gets depends on the transport's
+/// ``Transport/raftStreams``: the socket itself, or a socketpair that NIO relays to the channel.
 public struct RaftDialer: Sendable {
     /// Where the Raft listener binds (`[meta] bind-address`).
     public var bindAddress: HostPort
-    /// Prepares every socket (plain or TLS).
+    /// Prepares every socket, and says whether libraft may have them (``Transport/raftStreams``).
     public var transport: any Transport
     /// Resolves peer host names.
     public var discovery: any PeerDiscovery
@@ -48,14 +48,17 @@ public struct RaftDialer: Sendable {
     }
 
     /// Connects to the peer at `address` (`host:port`), runs the handshake and returns the
-    /// descriptor for libraft: on the plain transport the connected socket itself (see
-    /// ``PlainRaftSocket``), otherwise the socketpair end NIO relays to the TLS connection.
+    /// descriptor for libraft: with ``RaftStreamCapability/rawDescriptor`` the connected socket
+    /// itself (see ``PlainRaftSocket``), otherwise the socketpair end NIO relays to the channel.
     func dial(address: String, preamble: RaftPreamble) async throws -> Int32 {
-        if transport is PlainTransport { return try await dialPlain(address: address, preamble: preamble) }
+        switch transport.raftStreams {
+        case .rawDescriptor: return try await dialPlain(address: address, preamble: preamble)
+        case .channelRelay: break
+        }
         let channel = try await connect(address: address, preamble: preamble)
         do {
             return try await Self.bridge(channel) { channel in
-                _ = channel.pipeline.syncOperations.removeHandler(name: RaftHelloReader.name)
+                _ = channel.pipeline.syncOperations.removeHandler(name: RaftDialHandler.name)
             }
         } catch {
             channel.close(promise: nil)
@@ -71,7 +74,7 @@ public struct RaftDialer: Sendable {
         try? await channel.close()
     }
 
-    /// Connects and runs the handshake; the channel's pipeline then holds the hello reader.
+    /// Connects and runs the handshake; the channel's pipeline then holds the ``RaftDialHandler``.
     private func connect(address: String, preamble: RaftPreamble) async throws -> any Channel {
         try await eachAddress(of: address) { target, ip in
             let channel = try await ClientBootstrap(group: group)
@@ -95,7 +98,7 @@ public struct RaftDialer: Sendable {
         }
     }
 
-    /// ``dial(address:preamble:)`` on the plain transport: the connected socket itself, for
+    /// ``dial(address:preamble:)`` with a raw descriptor: the connected socket itself, for
     /// libraft (see ``PlainRaftSocket``). The blocking steps run on a thread of their own: a
     /// peer that drops packets holds it for up to `connectTimeout` + 3 s, and libraft dials each
     /// peer once at a time, so a shared pool could be filled by unreachable peers.
@@ -155,68 +158,53 @@ public struct RaftDialer: Sendable {
         let fd = try PlainRaftSocket.connect(ip: ip, port: port, before: connectDeadline)
         do {
             let deadline = connectDeadline + .seconds(3)
-            var buffer = ByteBuffer()
-            preamble.encode(into: &buffer)
-            try PlainRaftSocket.write(Array(buffer.readableBytesView), to: fd, before: deadline)
-            var reply = ByteBuffer(
-                bytes: try PlainRaftSocket.read(RaftHandshake.PortalHello.length, from: fd, before: deadline)
-            )
-            guard let hello = try RaftHandshake.PortalHello.decode(from: &reply) else {
-                throw DialError(description: "short Raft handshake answer")
+            var handshake = RaftHandshake.Dialer(preamble: preamble, authentication: authentication)
+            while true {
+                switch handshake.next() {
+                case .send(let bytes):
+                    try PlainRaftSocket.write(Array(bytes.readableBytesView), to: fd, before: deadline)
+                case .read(let count):
+                    handshake.receive(try PlainRaftSocket.read(count, from: fd, before: deadline))
+                case .established:
+                    // Nothing past the handshake was read: reads asked for exactly the hello.
+                    return fd
+                case .refused(let why):
+                    throw HandshakeRefused(description: "refusing Raft peer \(address): \(why)")
+                case .invalid(let why):
+                    throw DialError(description: why)
+                }
             }
-            if let why = authentication.check(
-                hello.proof,
-                from: .portal,
-                preamble: preamble,
-                portalNonce: hello.nonce
-            ) {
-                throw HandshakeRefused(description: "refusing Raft peer \(address): \(why)")
-            }
-            buffer.clear()
-            RaftHandshake.DialerProof(
-                proof: authentication.proof(as: .dialer, preamble: preamble, portalNonce: hello.nonce)
-            ).encode(into: &buffer)
-            try PlainRaftSocket.write(Array(buffer.readableBytesView), to: fd, before: deadline)
-            return fd
         } catch {
             closeDescriptor(fd)
             throw error
         }
     }
 
-    /// Sends the preamble, reads the listener's hello, checks its proof and sends ours.
+    /// Runs the handshake through a ``RaftDialHandler``, which stays in the pipeline.
     private func handshake(on channel: any Channel, address: String, preamble: RaftPreamble) async throws {
-        let promise = channel.eventLoop.makePromise(of: RaftHandshake.PortalHello.self)
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        let handshake = RaftHandshake.Dialer(preamble: preamble, authentication: authentication)
+        let timeout = connectTimeout + .seconds(3)
         do {
-            try await channel.pipeline.addHandler(
-                RaftHelloReader(promise: promise, timeout: connectTimeout + .seconds(3)),
-                name: RaftHelloReader.name
-            )
+            try await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.addHandler(
+                    RaftDialHandler(handshake: handshake, peer: address, promise: promise, timeout: timeout),
+                    name: RaftDialHandler.name
+                )
+            }.get()
         } catch {
-            // The peer hung up first (accepted, then reset): the reader never ran, so the
+            // The peer hung up first (accepted, then reset): the handler never ran, so the
             // promise is completed here (a dropped promise is a crash in debug builds).
             promise.fail(error)
             throw error
         }
-        var buffer = channel.allocator.buffer(capacity: 128)
-        preamble.encode(into: &buffer)
-        try await channel.writeAndFlush(buffer)
-        let hello = try await promise.futureResult.get()
-        if let why = authentication.check(hello.proof, from: .portal, preamble: preamble, portalNonce: hello.nonce) {
-            throw HandshakeRefused(description: "refusing Raft peer \(address): \(why)")
-        }
-        let proof = RaftHandshake.DialerProof(
-            proof: authentication.proof(as: .dialer, preamble: preamble, portalNonce: hello.nonce)
-        )
-        buffer.clear()
-        proof.encode(into: &buffer)
-        try await channel.writeAndFlush(buffer)
+        try await promise.futureResult.get()
     }
 
     /// Joins `channel` to a new socketpair and returns the end for libraft.
     ///
-    /// `handOff` runs on the channel's loop once the glue is in place; the accepting side uses
-    /// it to remove its preamble reader, which passes on the bytes it read past the preamble.
+    /// `handOff` runs on the channel's loop once the glue is in place; both sides use it to
+    /// remove their handshake handler, which passes on the bytes it read past the handshake.
     static func bridge(
         _ channel: any Channel,
         handOff: (@Sendable (any Channel) throws -> Void)?

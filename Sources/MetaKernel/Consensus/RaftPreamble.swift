@@ -15,9 +15,12 @@ struct RaftPreamble: Equatable, Sendable {
     /// The bytes before the address: magic, version, id, nonce and the address length.
     static let headerLength = magic.count + 4 + 8 + RaftAuthentication.nonceLength + 2
 
-    /// The address length a complete header (at least ``headerLength`` bytes) announces.
-    static func addressLength(inHeader bytes: [UInt8]) -> Int {
-        Int(bytes[headerLength - 2]) << 8 | Int(bytes[headerLength - 1])
+    /// How many more bytes the preamble at the front of `buffer` needs: the rest of the header,
+    /// then the rest of the address the header announces. Never more than the preamble's length.
+    static func missingBytes(in buffer: ByteBuffer) -> Int {
+        guard buffer.readableBytes >= headerLength else { return headerLength - buffer.readableBytes }
+        let length = buffer.getInteger(at: buffer.readerIndex + headerLength - 2, as: UInt16.self)!
+        return max(headerLength + Int(length) - buffer.readableBytes, 0)
     }
 
     var id: UInt64

@@ -5,9 +5,9 @@ import NIOPosix
 import Synchronization
 
 /// Our `raft_uv_transport`: libraft asks it to listen and to connect; it answers with `uv_pipe`
-/// streams over the sockets themselves on the plain transport (``PlainRaftSocket``,
-/// ``PlainRaftListener``), and over socketpairs whose other ends NIO joins to TLS connections
-/// made through ``RaftDialer``.
+/// streams over the sockets themselves when the transport allows it
+/// (``RaftStreamCapability/rawDescriptor``: ``PlainRaftSocket``, ``PlainRaftListener``), and
+/// otherwise over socketpairs whose other ends NIO joins to the transport's channels.
 ///
 /// libraft's contract (see docs/ARCHITECTURE.md): every `connect` that returned 0 gets exactly
 /// one callback on the loop thread; streams handed over are `raft_malloc`ed and owned by
@@ -56,9 +56,12 @@ final class RaftTransportBridge: @unchecked Sendable {
     func bind(node: RaftNode) async throws {
         owner.withLock { $0 = node }
         let host = dialer.bindAddress.host.isEmpty ? "0.0.0.0" : dialer.bindAddress.host
-        if dialer.transport is PlainTransport {
+        switch dialer.transport.raftStreams {
+        case .rawDescriptor:
             try bindPlain(host: host, node: node)
             return
+        case .channelRelay:
+            break
         }
         let transport = dialer.transport
         let authentication = dialer.authentication
@@ -79,7 +82,7 @@ final class RaftTransportBridge: @unchecked Sendable {
         listener.withLock { $0 = channel }
     }
 
-    /// Binds the plain transport's listener, whose thread hands connections to libraft.
+    /// Binds the POSIX listener, whose thread hands the sockets themselves to libraft.
     private func bindPlain(host: String, node: RaftNode) throws {
         let listener = try PlainRaftListener(
             host: host,

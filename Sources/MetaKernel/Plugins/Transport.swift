@@ -10,6 +10,10 @@ public protocol Transport: Sendable {
     /// `http` or `https`: the scheme of URLs served and dialled over this transport.
     var scheme: String { get }
 
+    /// How Raft connections over this transport reach libraft. Defaults to
+    /// ``RaftStreamCapability/channelRelay``, which is right for any transport.
+    var raftStreams: RaftStreamCapability { get }
+
     /// Prepares a channel accepted by a listener, before any application handler is added.
     /// Runs on the channel's event loop.
     func configureAccepted(_ channel: any Channel) throws
@@ -20,6 +24,26 @@ public protocol Transport: Sendable {
     func configureConnected(_ channel: any Channel, serverName: String) throws
 }
 
+/// What the Raft bridge may do with a transport's connections.
+///
+/// libraft reads and writes a file descriptor. When the socket carries Raft's bytes unchanged,
+/// handing libraft the socket itself takes a relay off every Raft message's path; when the
+/// transport transforms the bytes (TLS), only the channel pipeline can read and write them.
+public enum RaftStreamCapability: Sendable {
+    /// The socket carries the bytes as they are: the bridge connects, accepts and runs the
+    /// handshake with POSIX calls and gives libraft the socket, bypassing the channel pipeline.
+    /// Only for transports whose `configure` methods add nothing.
+    case rawDescriptor
+    /// The bytes must pass through the channel pipeline: the bridge relays them between the
+    /// channel and a socketpair whose other end libraft reads.
+    case channelRelay
+}
+
+extension Transport {
+    /// The relay: correct whatever the transport adds to its channels.
+    public var raftStreams: RaftStreamCapability { .channelRelay }
+}
+
 /// Plain TCP: adds nothing to the channel.
 public struct PlainTransport: Transport {
     /// Creates the plain transport.
@@ -27,6 +51,9 @@ public struct PlainTransport: Transport {
 
     /// Always `http`.
     public var scheme: String { "http" }
+
+    /// The socket itself: plain TCP transforms nothing.
+    public var raftStreams: RaftStreamCapability { .rawDescriptor }
 
     /// Adds nothing.
     public func configureAccepted(_ channel: any Channel) throws {}

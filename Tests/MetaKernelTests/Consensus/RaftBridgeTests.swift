@@ -33,6 +33,7 @@ struct RaftBridgeTests {
         id: UInt64,
         directory: String,
         authentication: RaftAuthentication = .none,
+        transport: any Transport = PlainTransport(),
         logs: CapturedLogs? = nil,
         port: Int = freePort(),
         electionTimeout: Duration = .milliseconds(300),
@@ -59,7 +60,7 @@ struct RaftBridgeTests {
             stateMachine: store,
             dialer: RaftDialer(
                 bindAddress: HostPort(host: "127.0.0.1", port: port),
-                transport: PlainTransport(),
+                transport: transport,
                 discovery: StaticHostsDiscovery(),
                 authentication: authentication
             ),
@@ -112,6 +113,53 @@ struct RaftBridgeTests {
 
         await second.node.stop()
         await first.node.stop()
+    }
+
+    /// A transport that adds nothing to its channels and states no Raft capability.
+    struct UnstatedTransport: Transport {
+        var scheme: String { "http" }
+        func configureAccepted(_ channel: any Channel) throws {}
+        func configureConnected(_ channel: any Channel, serverName: String) throws {}
+    }
+
+    /// The address family of the socket `fd` (`AF_UNIX` for our socketpairs).
+    static func domain(of fd: Int32) -> Int32 {
+        var domain: Int32 = -1
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        _ = getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &length)
+        return domain
+    }
+
+    @Test("a transport that states no capability is relayed, and talks to one whose sockets libraft gets")
+    func unstatedTransport() async throws {
+        #expect(UnstatedTransport().raftStreams == .channelRelay)
+        #expect(PlainTransport().raftStreams == .rawDescriptor)
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let secret = Self.authentication(secret: "shared")
+        let relayed = makeMember(id: 1, directory: dir, authentication: secret, transport: UnstatedTransport())
+        let raw = makeMember(id: 2, directory: dir, authentication: secret)
+        try await form([relayed, raw])
+        _ = try await propose(.createDatabase(name: "across"), on: relayed)
+        _ = try await eventually("node 2 to catch up") {
+            raw.store.current.database(named: "across") != nil ? true : nil
+        }
+
+        // What each dialer hands libraft: a socketpair end, or the TCP socket itself.
+        for (transport, family) in [(UnstatedTransport() as any Transport, AF_UNIX), (PlainTransport(), AF_INET)] {
+            let dialer = RaftDialer(
+                bindAddress: HostPort(host: "127.0.0.1", port: 0),
+                transport: transport,
+                discovery: StaticHostsDiscovery(),
+                authentication: secret
+            )
+            let preamble = RaftPreamble(id: 9, address: "127.0.0.1:9", nonce: secret.nonce())
+            let fd = try await dialer.dial(address: raw.address, preamble: preamble)
+            #expect(Self.domain(of: fd) == family)
+            closeDescriptor(fd)
+        }
+        await raw.node.stop()
+        await relayed.node.stop()
     }
 
     @Test("after a lone write the leader tells the followers it committed, without waiting for a heartbeat")
@@ -499,11 +547,14 @@ struct RaftBridgeTests {
     /// Found by the fault suite's delay proxy: a peer that accepts and resets at once crashed
     /// the dialer (a dropped promise), and one that reset just after the handshake left a
     /// socketpair libraft wrote into forever, so the leader never redialled that follower.
-    @Test("peers that reset during or right after the handshake leave no crash and no half-open bridge")
-    func resettingPeers() async throws {
+    @Test(
+        "peers that reset during or right after the handshake leave no crash and no half-open bridge",
+        arguments: [true, false]
+    )
+    func resettingPeers(relayed: Bool) async throws {
         let dialer = RaftDialer(
             bindAddress: HostPort(host: "127.0.0.1", port: 0),
-            transport: PlainTransport(),
+            transport: relayed ? UnstatedTransport() : PlainTransport(),
             discovery: StaticHostsDiscovery()
         )
         let preamble = RaftPreamble(id: 1, address: "127.0.0.1:1", nonce: Array(repeating: 1, count: 32))
