@@ -132,6 +132,11 @@ let package = Package(
             dependencies: ["MetaKernel", "TestSupport"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "CtlTests",
+            dependencies: ["MetaKernel", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
 
