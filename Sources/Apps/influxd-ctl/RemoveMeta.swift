@@ -12,7 +12,7 @@ extension InfluxdCtl {
 
         @Option(
             name: .go("tcpAddr"),
-            help: "With -force: the dead node's Raft address, host:8089."
+            help: ArgumentHelp("With -force: the dead node's Raft address.", valueName: "host:8089")
         )
         var tcpAddr: String?
 
