@@ -67,9 +67,16 @@ let package = Package(
             path: "Sources/Plugins/StaticHosts",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "AppSupport",
+            dependencies: ["MetaKernel", "StaticHosts", "TLS"],
+            path: "Sources/Apps/AppSupport",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "influxd-meta",
             dependencies: [
+                "AppSupport",
                 "MetaKernel",
                 "StaticHosts",
                 "TLS",
@@ -83,9 +90,8 @@ let package = Package(
         .executableTarget(
             name: "influxd-ctl",
             dependencies: [
+                "AppSupport",
                 "MetaKernel",
-                "StaticHosts",
-                "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Apps/influxd-ctl",
@@ -123,6 +129,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterTests",
+            dependencies: ["MetaKernel", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CtlTests",
             dependencies: ["MetaKernel", "TestSupport"],
             swiftSettings: swiftSettings
         ),

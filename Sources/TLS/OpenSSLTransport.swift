@@ -58,6 +58,26 @@ public struct OpenSSLTransport: Transport, PluginWarnings {
         return OpenSSLTransport(context: try TLSContext(configuration: configuration))
     }
 
+    /// The transport a client without a certificate (`influxd-ctl -config`) dials a node with.
+    /// - Parameter config: The node's configuration. `https-insecure-tls` turns verification
+    ///   off; otherwise the system CAs and every certificate in `https-certificate` are trusted,
+    ///   as the node itself trusts its peers. `[tls]` versions and ciphers apply. The private
+    ///   key is never read.
+    /// - Throws: ``TLSError`` naming the key and file (an unreadable certificate file, bad `[tls]`).
+    public static func client(config: MetaConfig) throws(TLSError) -> OpenSSLTransport {
+        let verify = !config.meta.httpsInsecureTLS
+        let anchors = config.meta.httpsCertificate
+        let configuration = TLSContext.Configuration(
+            certificatePath: "",
+            trustRoots: TLSContext.TrustRoots(system: true, anchorFile: verify && !anchors.isEmpty ? anchors : nil),
+            verifyPeer: verify,
+            minimumVersion: config.tls.minVersion,
+            maximumVersion: config.tls.maxVersion,
+            ciphers: config.tls.ciphers
+        )
+        return OpenSSLTransport(context: try TLSContext(configuration: configuration))
+    }
+
     /// The context settings `config` asks for.
     /// - Parameter config: The node configuration.
     /// - Returns: The certificate and key paths, trust (system CAs plus the node's own bundle,
@@ -109,9 +129,11 @@ public struct OpenSSLTransport: Transport, PluginWarnings {
         )
     }
 
-    /// Makes this transport the catalog's TLS transport, used when `[meta] https-enabled = true`.
+    /// Makes this transport the catalog's TLS transport, used when `[meta] https-enabled = true`,
+    /// and makes ``client(config:)`` the catalog's client TLS transport.
     /// - Parameter catalog: The catalog the app fills at start-up.
     public static func register(in catalog: inout PluginCatalog) {
         catalog.tlsTransport = { config in try OpenSSLTransport(config: config) }
+        catalog.tlsClientTransport = { config in try OpenSSLTransport.client(config: config) }
     }
 }

@@ -194,24 +194,40 @@ extension TLSContext {
             }
             guard let store = SSL_CTX_get_cert_store(context) else { return }
             for path in roots.caFiles {
-                let file = try CredentialFile.read(path, setting: "CA file")
-                OpenSSLErrorQueue.clear()
-                let certificates = PEM.certificates(in: file.bytes)
+                let certificates = try Self.certificates(inFile: path, setting: "CA file")
                 defer { certificates.forEach { X509_free($0) } }
-                guard !certificates.isEmpty else {
-                    throw TLSError(
-                        .invalidCertificate,
-                        "CA file \(path): no PEM certificate found"
-                            + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
-                    )
-                }
                 try add(certificates, to: store, source: "CA file \(path)")
             }
+            var anchored = false
             if roots.ownCertificate && !ownCertificates.isEmpty {
                 try add(ownCertificates, to: store, source: "\(names.certificate) \(configuration.certificatePath)")
+                anchored = true
+            }
+            if let path = roots.anchorFile {
+                let certificates = try Self.certificates(inFile: path, setting: names.certificate)
+                defer { certificates.forEach { X509_free($0) } }
+                try add(certificates, to: store, source: "\(names.certificate) \(path)")
+                anchored = true
+            }
+            if anchored {
                 // A trusted certificate is an anchor even when it is a leaf signed by a CA we do not have.
                 _ = X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(context), UInt(X509_V_FLAG_PARTIAL_CHAIN))
             }
+        }
+
+        /// The certificates in the PEM file at `path`, owned by the caller; at least one.
+        /// - Throws: ``TLSError`` naming `setting` and the file when it cannot be read or holds none.
+        private static func certificates(inFile path: String, setting: String) throws(TLSError) -> [OpaquePointer] {
+            let file = try CredentialFile.read(path, setting: setting)
+            OpenSSLErrorQueue.clear()
+            let certificates = PEM.certificates(in: file.bytes)
+            guard !certificates.isEmpty else {
+                throw TLSError(
+                    .invalidCertificate,
+                    "\(setting) \(path): no PEM certificate found" + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
+                )
+            }
+            return certificates
         }
 
         private func add(_ certificates: [OpaquePointer], to store: OpaquePointer, source: String) throws(TLSError) {

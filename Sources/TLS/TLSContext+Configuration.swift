@@ -84,16 +84,28 @@ extension TLSContext {
         /// certificate (with every node's name in its SANs), or whose bundles carry the CA that
         /// signed every node, accept each other.
         public var ownCertificate: Bool
+        /// A PEM file whose every certificate is a trust anchor, as ``ownCertificate`` makes the
+        /// configured bundle one, for a client without a certificate of its own: `influxd-ctl`
+        /// reading a node's configuration trusts that node's `https-certificate` this way.
+        /// Errors name the file as ``SettingNames/certificate``.
+        public var anchorFile: String?
 
         /// Creates a set of trust sources.
         /// - Parameters:
         ///   - system: Whether to trust OpenSSL's default CA locations.
         ///   - caFiles: PEM files of CA certificates to trust.
         ///   - ownCertificate: Whether to trust the certificates of the configured bundle.
-        public init(system: Bool = false, caFiles: [String] = [], ownCertificate: Bool = false) {
+        ///   - anchorFile: A PEM file whose certificates are all trusted as anchors, or `nil`.
+        public init(
+            system: Bool = false,
+            caFiles: [String] = [],
+            ownCertificate: Bool = false,
+            anchorFile: String? = nil
+        ) {
             self.system = system
             self.caFiles = caFiles
             self.ownCertificate = ownCertificate
+            self.anchorFile = anchorFile
         }
 
         /// OpenSSL's default CA locations only.

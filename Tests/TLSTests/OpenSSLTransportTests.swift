@@ -79,6 +79,41 @@ struct OpenSSLTransportTests {
         #expect(strict.checkKeyPermissions)
     }
 
+    @Test("a client picks TLS from https-enabled and never reads the private key")
+    func clientSelection() throws {
+        var config = config(key: "no-such.key")
+        #expect(try catalog().selectClient(for: config).transport.scheme == "https")
+        config.meta.httpsEnabled = false
+        #expect(try catalog().selectClient(for: config).transport.scheme == "http")
+    }
+
+    @Test("a client trusts every certificate of the node's https-certificate, even a lone leaf")
+    func clientTrustsNodeBundle() throws {
+        // node.pem holds only the leaf its CA signed: it is trusted as an anchor itself.
+        let client = try OpenSSLTransport.client(config: config(key: "no-such.key"))
+        let pair = try InMemoryTLS(server: TestContexts.server(), client: client.context, serverName: "meta1.test")
+        try pair.handshake()
+        #expect(pair.clientRecorder.errors.isEmpty)
+        #expect(pair.clientRecorder.tlsEvents.count == 1)
+
+        // Another node's certificate is not.
+        let stranger = try TestContexts.server(certificate: "self.pem", key: "self.key")
+        let refused = try InMemoryTLS(server: stranger, client: client.context, serverName: "meta1.test")
+        try refused.handshake()
+        let error = try #require(refused.clientRecorder.tlsErrors.first)
+        #expect(error.message.hasPrefix("TLS handshake with meta1.test failed: self-signed certificate"))
+    }
+
+    @Test("a client names an unreadable https-certificate, and skips it with https-insecure-tls")
+    func clientCertificateFile() throws {
+        var config = config()
+        config.meta.httpsCertificate = fixtures.path("no-such.pem")
+        let error = #expect(throws: TLSError.self) { try OpenSSLTransport.client(config: config) }
+        #expect(error?.message == "[meta] https-certificate \(fixtures.path("no-such.pem")): no such file or directory")
+        config.meta.httpsInsecureTLS = true
+        #expect(try OpenSSLTransport.client(config: config).context.configuration.verifyPeer == false)
+    }
+
     @Test("expiry warnings reach the caller")
     func warnings() throws {
         var config = MetaConfig()

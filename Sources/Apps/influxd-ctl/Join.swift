@@ -8,13 +8,11 @@ extension InfluxdCtl {
     struct Join: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Join a meta or data node")
 
-        @OptionGroup var global: GlobalOptions
-
         @Argument(help: "The meta node's HTTP address, host:8091.")
         var address: String
 
         func run() async throws {
-            await AddMeta.add(address, command: "join", global: global)
+            await AddMeta.add(address, command: "join")
         }
     }
 
@@ -22,25 +20,24 @@ extension InfluxdCtl {
     struct AddMeta: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add-meta", abstract: "Add a meta node")
 
-        @OptionGroup var global: GlobalOptions
-
         @Argument(help: "The meta node's HTTP address, host:8091.")
         var address: String
 
         func run() async throws {
-            await Self.add(address, command: "add-meta", global: global)
+            await Self.add(address, command: "add-meta")
         }
 
-        static func add(_ address: String, command: String, global: GlobalOptions) async {
-            let client = global.client(command: command)
+        static func add(_ address: String, command: String) async {
+            let connection = CtlConnection.open(command)
+            let client = connection.client()
             let body = Ctl.encode(JoinRequest(addr: address))
             let reply: JoinReply
             do {
-                let answer = try await client.post(global.bind, "/join", json: body)
+                let answer = try await client.post(connection.bind, "/join", json: body)
                 guard answer.status == 200 else { Ctl.fail(command, answer: answer) }
                 reply = try answer.decode(JoinReply.self)
             } catch {
-                Ctl.fail(command, error, bind: global.bind)
+                Ctl.fail(command, error, bind: connection.bind)
             }
             if reply.alreadyMember {
                 print("Meta node \(reply.id) at \(reply.addr) is already a member of the cluster")

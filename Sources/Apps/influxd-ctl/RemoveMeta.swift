@@ -7,14 +7,12 @@ extension InfluxdCtl {
     struct RemoveMeta: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "remove-meta", abstract: "Remove a meta node")
 
-        @OptionGroup var global: GlobalOptions
-
-        @Flag(name: .customLong("force", withSingleDash: true), help: "Remove a node that cannot be reached (dead).")
+        @Flag(name: .go("force"), help: "Remove a node that cannot be reached (dead).")
         var force = false
 
         @Option(
-            name: .customLong("tcpAddr", withSingleDash: true),
-            help: "With -force: the dead node's Raft address, host:8089."
+            name: .go("tcpAddr"),
+            help: ArgumentHelp("With -force: the dead node's Raft address.", valueName: "host:8089")
         )
         var tcpAddr: String?
 
@@ -37,15 +35,16 @@ extension InfluxdCtl {
             guard yes || Ctl.confirm(prompt) else {
                 Ctl.fail("remove-meta", "\(address) not removed (answer y to confirm, or pass -y)")
             }
-            let client = global.client(command: "remove-meta")
+            let connection = CtlConnection.open("remove-meta")
+            let client = connection.client()
             let body = Ctl.encode(RemoveRequest(httpAddr: address, force: force, tcpAddr: tcpAddr))
             let reply: RemoveReply
             do {
-                let answer = try await client.post(global.bind, "/remove", json: body)
+                let answer = try await client.post(connection.bind, "/remove", json: body)
                 guard answer.status == 200 else { Ctl.fail("remove-meta", answer: answer) }
                 reply = try answer.decode(RemoveReply.self)
             } catch {
-                Ctl.fail("remove-meta", error, bind: global.bind)
+                Ctl.fail("remove-meta", error, bind: connection.bind)
             }
             if !yes { print("") }
             print("Removed meta node at \(reply.addr)")
@@ -57,20 +56,19 @@ extension InfluxdCtl {
     struct Leave: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove this node from the cluster")
 
-        @OptionGroup var global: GlobalOptions
-
         @Flag(name: .customShort("y"), help: "Do not ask for confirmation.")
         var yes = false
 
         func run() async throws {
-            let client = global.client(command: "leave")
+            let connection = CtlConnection.open("leave")
+            let client = connection.client()
             let status: ClusterStatus
             do {
-                let answer = try await client.get(global.bind, "/status")
+                let answer = try await client.get(connection.bind, "/status")
                 guard answer.status == 200 else { Ctl.fail("leave", answer: answer) }
                 status = try answer.decode(ClusterStatus.self)
             } catch {
-                Ctl.fail("leave", error, bind: global.bind)
+                Ctl.fail("leave", error, bind: connection.bind)
             }
             let host = (try? HostPort(parsing: status.httpAddress).host) ?? status.httpAddress
             print("Searching for data node on \(host):8088...")
@@ -84,14 +82,14 @@ extension InfluxdCtl {
             }
             do {
                 let answer = try await client.post(
-                    global.bind,
+                    connection.bind,
                     "/remove",
                     json: Ctl.encode(RemoveRequest(httpAddr: status.httpAddress))
                 )
                 guard answer.status == 200 else { Ctl.fail("leave", answer: answer) }
                 _ = try answer.decode(RemoveReply.self)
             } catch {
-                Ctl.fail("leave", error, bind: global.bind)
+                Ctl.fail("leave", error, bind: connection.bind)
             }
             print("")
             print("Successfully left cluster")

@@ -7,16 +7,15 @@ extension InfluxdCtl {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show cluster members")
 
-        @OptionGroup var global: GlobalOptions
-
         @Flag(name: .customShort("v"), help: "Show ids, addresses, versions and Raft status.")
         var verbose = false
 
         func run() async throws {
-            let client = global.client(command: "show")
+            let connection = CtlConnection.open("show")
+            let client = connection.client()
             let cluster: ShowCluster
             do {
-                let reply = try await client.get(global.bind, "/show-cluster")
+                let reply = try await client.get(connection.bind, "/show-cluster")
                 guard reply.status == 200 else { Ctl.fail("show", answer: reply) }
                 cluster = try reply.decode(ShowCluster.self)
                 if let why = reply.header(MetaRoutes.staleHeader) {
@@ -26,7 +25,7 @@ extension InfluxdCtl {
                     )
                 }
             } catch {
-                Ctl.fail("show", error, bind: global.bind)
+                Ctl.fail("show", error, bind: connection.bind)
             }
             guard verbose else {
                 print(ShowRendering.plain(cluster), terminator: "")
@@ -34,13 +33,13 @@ extension InfluxdCtl {
             }
             let status: ClusterStatus
             do {
-                let reply = try await client.get(global.bind, "/status")
+                let reply = try await client.get(connection.bind, "/status")
                 guard reply.status == 200 else { Ctl.fail("show", answer: reply) }
                 status = try reply.decode(ClusterStatus.self)
             } catch {
-                Ctl.fail("show", error, bind: global.bind)
+                Ctl.fail("show", error, bind: connection.bind)
             }
-            let quick = global.client(command: "show", timeout: .seconds(2))
+            let quick = connection.client(timeout: .seconds(2))
             let versions = await withTaskGroup(of: (UInt64, String).self) { group in
                 for node in cluster.meta {
                     group.addTask {

@@ -1,3 +1,4 @@
+import AppSupport
 import ArgumentParser
 import FoundationEssentials
 import Glibc
@@ -38,10 +39,7 @@ extension InfluxdMeta {
                 "influxd-meta \(MetaBuild.version) starting",
                 metadata: ["config": "\(loaded.path ?? "built-in defaults")", "open-files": "\(files)"]
             )
-            var catalog = PluginCatalog()
-            StaticHostsDiscovery.register(in: &catalog)
-            OpenSSLTransport.register(in: &catalog)
-            OpenSSLMessageAuthenticator.register(in: &catalog)
+            let catalog = BuiltInPlugins.catalog()
             do {
                 try await MetaServer.run(
                     config: loaded.config,

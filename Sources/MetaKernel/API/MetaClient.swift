@@ -18,18 +18,23 @@ public struct MetaClient: Sendable {
         public var maximumRedirects: Int
         /// Resolves host names; `nil` uses the system resolver.
         public var discovery: (any PeerDiscovery)?
+        /// The `Authorization` header of each request (`Basic …`, `Bearer …`), made afresh for
+        /// every request so a short-lived token never goes out stale; `nil` sends none.
+        public var authorization: (@Sendable () -> String)?
 
         /// Creates a configuration.
         public init(
             transport: any Transport = PlainTransport(),
             timeout: Duration = .seconds(10),
             maximumRedirects: Int = 3,
-            discovery: (any PeerDiscovery)? = nil
+            discovery: (any PeerDiscovery)? = nil,
+            authorization: (@Sendable () -> String)? = nil
         ) {
             self.transport = transport
             self.timeout = timeout
             self.maximumRedirects = maximumRedirects
             self.discovery = discovery
+            self.authorization = authorization
         }
     }
 
@@ -211,6 +216,9 @@ public struct MetaClient: Sendable {
             head.headers.add(name: "Host", value: address)
             head.headers.add(name: "Connection", value: "close")
             head.headers.add(name: "User-Agent", value: "influxd-meta/\(MetaBuild.version)")
+            if let authorization = configuration.authorization {
+                head.headers.add(name: "Authorization", value: authorization())
+            }
             if let body {
                 head.headers.add(name: "Content-Type", value: "application/json")
                 head.headers.add(name: "Content-Length", value: "\(body.count)")

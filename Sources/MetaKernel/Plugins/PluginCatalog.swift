@@ -14,6 +14,8 @@ public struct PluginCatalog: Sendable {
     public typealias RegistrationFactory = @Sendable (MetaConfig) throws -> any Registration
     /// Makes the HMAC used to authenticate Raft connections.
     public typealias MessageAuthenticatorFactory = @Sendable () -> any MessageAuthenticator
+    /// Makes a TLS transport for a client that has no certificate of its own (`influxd-ctl`).
+    public typealias ClientTransportFactory = @Sendable (MetaConfig) throws -> any Transport
 
     /// Discovery plugins by `[discovery] mode` (`hosts`, `dns`).
     public var discovery: [String: DiscoveryFactory] = [:]
@@ -27,6 +29,10 @@ public struct PluginCatalog: Sendable {
     public var registration: RegistrationFactory?
     /// HMAC-SHA256 for `internal-shared-secret`, when built in.
     public var messageAuthenticator: MessageAuthenticatorFactory?
+    /// The TLS transport a client such as `influxd-ctl` dials with when `https-enabled = true`:
+    /// it reads `https-insecure-tls`, `[tls]` and trusts the certificates of `https-certificate`,
+    /// but never needs the private key.
+    public var tlsClientTransport: ClientTransportFactory?
 
     /// Creates an empty catalog.
     public init() {}
@@ -48,15 +54,7 @@ public struct PluginCatalog: Sendable {
     private func selectUnchecked(for config: MetaConfig) throws -> SelectedPlugins {
         try Self.refuseUnenforcedSecurity(config)
         var notices: [String] = []
-        let mode = config.discovery.mode.rawValue
-        guard let makeDiscovery = discovery[mode] else {
-            let known = discovery.keys.sorted().joined(separator: ", ")
-            throw ConfigError(
-                .invalidConfiguration,
-                "[discovery] mode: \"\(mode)\" is not available in this build (available: \(known))"
-            )
-        }
-        let peerDiscovery = try makeDiscovery(config)
+        let peerDiscovery = try makeDiscovery(for: config)
 
         let transport: any Transport
         if config.meta.httpsEnabled {
@@ -132,6 +130,39 @@ public struct PluginCatalog: Sendable {
 }
 
 extension PluginCatalog {
+    /// Picks what a client of the meta API needs from `config`: the discovery plugin that
+    /// resolves `host:port` addresses, and plain TCP or, with `https-enabled`, the client TLS
+    /// transport. Unlike ``select(for:)`` it reads no private key and starts nothing.
+    ///
+    /// - Throws: ``ConfigError`` naming the key when this build cannot do what `config` asks,
+    ///   or the transport's own error (a `[tls]` setting or an unreadable certificate file).
+    public func selectClient(for config: MetaConfig) throws -> ClientPlugins {
+        let peerDiscovery = try makeDiscovery(for: config)
+        guard config.meta.httpsEnabled else {
+            return ClientPlugins(discovery: peerDiscovery, transport: PlainTransport())
+        }
+        guard let makeTLS = tlsClientTransport else {
+            throw ConfigError(
+                .invalidConfiguration,
+                "[meta] https-enabled: this build has no TLS transport; set https-enabled = false"
+            )
+        }
+        return ClientPlugins(discovery: peerDiscovery, transport: try makeTLS(config))
+    }
+
+    /// The discovery plugin `[discovery] mode` names.
+    private func makeDiscovery(for config: MetaConfig) throws -> any PeerDiscovery {
+        let mode = config.discovery.mode.rawValue
+        guard let make = discovery[mode] else {
+            let known = discovery.keys.sorted().joined(separator: ", ")
+            throw ConfigError(
+                .invalidConfiguration,
+                "[discovery] mode: \"\(mode)\" is not available in this build (available: \(known))"
+            )
+        }
+        return try make(config)
+    }
+
     /// Security settings this build cannot enforce. Starting anyway would leave an operator
     /// believing the API or the Raft port is protected when it is not, so they stop start-up.
     static func refuseUnenforcedSecurity(_ config: MetaConfig) throws {
@@ -146,6 +177,20 @@ extension PluginCatalog {
                 "[meta] \(key) = true: this build cannot enforce it yet; set it to false and restrict access to ports 8089 and 8091 with a firewall"
             )
         }
+    }
+}
+
+/// What a client of the meta API dials with.
+public struct ClientPlugins: Sendable {
+    /// Resolves the host of every address dialled.
+    public var discovery: any PeerDiscovery
+    /// Prepares every connection (plain or TLS).
+    public var transport: any Transport
+
+    /// Creates a selection.
+    public init(discovery: any PeerDiscovery, transport: any Transport) {
+        self.discovery = discovery
+        self.transport = transport
     }
 }
 

@@ -6,8 +6,10 @@ import FoundationEssentials
 
 /// The process environment, refusing `INFLUXDB_*` values that are not UTF-8 (Foundation would
 /// silently replace their bytes, so the value used would differ from the one set).
-enum RawEnvironment {
-    static func load() throws -> [String: String] {
+public enum RawEnvironment {
+    /// Every variable whose value is UTF-8 text.
+    /// - Throws: ``ConfigEnvironmentError`` naming an `INFLUXDB_*` variable that is not.
+    public static func load() throws(ConfigEnvironmentError) -> [String: String] {
         var result: [String: String] = [:]
         var entry = environ
         while let pointer = entry.pointee {
@@ -32,6 +34,7 @@ enum RawEnvironment {
 }
 
 /// An environment variable that cannot be used.
-struct ConfigEnvironmentError: Error, CustomStringConvertible {
-    var description: String
+public struct ConfigEnvironmentError: Error, CustomStringConvertible {
+    /// One line naming the variable.
+    public var description: String
 }
