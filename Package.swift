@@ -78,8 +78,6 @@ let package = Package(
             dependencies: [
                 "AppSupport",
                 "MetaKernel",
-                "StaticHosts",
-                "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

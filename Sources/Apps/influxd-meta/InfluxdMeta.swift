@@ -4,7 +4,6 @@ import FoundationEssentials
 import Glibc
 import Logging
 import MetaKernel
-import StaticHosts
 
 /// `influxd-meta [[command] [arguments]]`: the meta node daemon.
 @main

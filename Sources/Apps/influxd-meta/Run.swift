@@ -4,8 +4,6 @@ import FoundationEssentials
 import Glibc
 import Logging
 import MetaKernel
-import StaticHosts
-import TLS
 
 extension InfluxdMeta {
     /// `influxd-meta [run] [-config f] [-single-server] [-pidfile f]`.
