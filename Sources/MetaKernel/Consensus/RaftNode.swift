@@ -161,9 +161,11 @@ public final class RaftNode: @unchecked Sendable {
     ///
     /// - Parameter bootstrapping: when true and the directory holds no Raft state, bootstrap a
     ///   one-voter configuration with this node. With existing state it is ignored.
-    /// - Throws: ``RaftError`` when libraft cannot start (bad directory, corrupt log), or the
-    ///   dialer's error when the Raft port cannot be bound.
+    /// - Throws: ``RaftError`` when libraft cannot start (bad directory, corrupt log), the
+    ///   dialer's error when the Raft port cannot be bound, or a one-line error when the loaded
+    ///   libraft is not a release this build was tested with (``checkLibraft()``).
     public func start(bootstrapping: Bool) async throws {
+        try Self.checkLibraft()
         // libuv writes to libraft's sockets with write(2): without this, a peer that hung up
         // (EPIPE) would kill the process with SIGPIPE instead of failing the write.
         cposix_ignore_sigpipe()
@@ -300,13 +302,13 @@ public final class RaftNode: @unchecked Sendable {
         bridge.install(into: transport, loop: loop)
         var rv = raft_uv_init(io, loop, c.directory, transport)
         guard rv == 0 else {
-            throw RaftError(code: rv, operation: "opening raft directory \(c.directory)", detail: errorText(io))
+            throw RaftError(code: rv, operation: "opening raft directory \(c.directory)", detail: ioErrorText)
         }
         raft_uv_set_connect_retry_delay(io, UInt32(c.connectRetryDelay.milliseconds))
         installStateMachine()
         rv = raft_init(server, io, fsm, c.id, c.address)
         guard rv == 0 else {
-            throw RaftError(code: rv, operation: "raft_init in \(c.directory)", detail: errorText(io))
+            throw RaftError(code: rv, operation: "raft_init in \(c.directory)", detail: ioErrorText)
         }
         server.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         raft_set_election_timeout(server, UInt32(c.electionTimeout.milliseconds))
@@ -332,12 +334,6 @@ public final class RaftNode: @unchecked Sendable {
                 operation: "raft_start in \(c.directory)",
                 detail: String(cString: raft_errmsg(server))
             )
-        }
-    }
-
-    private func errorText(_ io: UnsafeMutablePointer<raft_io>) -> String {
-        withUnsafeBytes(of: io.pointee.errmsg) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
     }
 
