@@ -4,10 +4,11 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 packages=(
     pkg-config libssl-dev openssl       # COpenSSL, and certificates made in tests
-    libraft-dev libuv1-dev              # CRaft: consensus
+    libraft-dev libuv1-dev              # CRaft: consensus (libraft 0.15.0, see below)
     iproute2 iputils-ping procps curl   # multi-host tests in network namespaces
     iptables                            # partitions and packet loss in the fault suite
     python3                             # the fault suite, its checkers and fuzzers
+    strace                              # tests: no descriptor used after close
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -15,4 +16,12 @@ if [ "${#missing[@]}" -gt 0 ] || [ "${CI:-}" = true ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
+# libraft 0.15.0 exactly (Debian 12's libraft-dev and libraft2): the code reads fields of its
+# structures (Sources/MetaKernel/Consensus/LibraftInternals.swift), and influxd-meta refuses
+# any other libraft at start-up.
+libraft=$(dpkg-query -W -f='${Version}' libraft-dev)
+case "$libraft" in
+    0.15.0*) ;;
+    *) echo "install-deps: libraft-dev $libraft is installed; this build needs libraft 0.15.0 (Debian 12's libraft-dev)" >&2; exit 1 ;;
+esac
 python3 -m pytest --version >/dev/null 2>&1 || python3 -m pip install -q pytest 2>/dev/null || apt-get install -y -qq python3-pytest >/dev/null

@@ -72,16 +72,18 @@ public final class MetaProcess: @unchecked Sendable {
     /// The process id, while running.
     public var pid: Int32? { process?.isRunning == true ? process?.processIdentifier : nil }
 
-    /// Starts `influxd-meta -config <file>` plus `arguments`.
-    public func start(_ arguments: [String] = []) throws {
+    /// Starts `influxd-meta -config <file>` plus `arguments`; under `wrapper` (a command and its
+    /// arguments, such as strace's), the wrapper is the process started and this object's.
+    public func start(_ arguments: [String] = [], under wrapper: [String] = []) throws {
         if !FileManager.default.fileExists(atPath: logPath) {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binaries.meta)
-        process.arguments = ["-config", configPath] + arguments
+        let command = wrapper + [Binaries.meta, "-config", configPath] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.standardOutput = log
         process.standardError = log
         try process.run()

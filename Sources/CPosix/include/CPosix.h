@@ -1,8 +1,9 @@
 #ifndef CPOSIX_H
 #define CPOSIX_H
-/* Linux calls the plain Raft listener needs that Glibc's Swift module does not show (GNU
- * extensions, a variadic call, a macro that is a cast). This header includes no system header,
- * so the module owns none of libc's declarations; posix.c includes them. */
+/* Linux calls the plain Raft listener and the libraft version check need that Glibc's Swift
+ * module does not show (GNU extensions, a variadic call, a macro that is a cast). This header
+ * includes no system header, so the module owns none of libc's declarations; posix.c includes
+ * them. */
 
 struct sockaddr;
 
@@ -14,6 +15,10 @@ int cposix_eventfd(void);
 int cposix_dup_cloexec(int fd);
 /* signal(SIGPIPE, SIG_IGN). */
 void cposix_ignore_sigpipe(void);
+/* The path of the loaded shared object that holds `address` (dladdr(3)), or NULL. */
+const char *cposix_object_path(const void *address);
+/* `name` looked up in the loaded shared object that holds `address` only, or NULL. */
+void *cposix_object_symbol(const void *address, const char *name);
 /* poll(2)'s POLLRDHUP: the peer shut down its side. */
 extern const short cposix_pollrdhup;
 #endif

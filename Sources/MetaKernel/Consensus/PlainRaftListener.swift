@@ -50,13 +50,16 @@ final class PlainRaftListener: Sendable {
     private struct Shared {
         var watched: [Watched] = []
         var stopping = false
+        /// Set, and `wake` closed, under the lock: every write to `wake` checks it under the
+        /// same lock, so none reaches a closed (or reused) descriptor.
         var finished = false
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let configuration: Configuration
     private let listening: Int32
-    private let wake: Int32
+    /// An eventfd that wakes the thread's `poll`; written only through ``wakeUp(_:)``.
+    let wake: Int32
     private let shared = Mutex(Shared())
     /// The port bound (a configuration may ask for port 0).
     let port: Int
@@ -130,21 +133,24 @@ final class PlainRaftListener: Sendable {
         let added = shared.withLock { shared in
             guard !shared.stopping else { return false }
             shared.watched.append(watched)
+            wakeUp(shared)
             return true
         }
         guard added else {
             closeDescriptor(duplicate)
             return false
         }
-        wakeUp()
         return true
     }
 
-    /// Stops accepting; safe from any thread, more than once. Sockets already handed to libraft
-    /// stay open.
+    /// Stops accepting; safe from any thread, more than once (only the first call acts).
+    /// Sockets already handed to libraft stay open.
     func close() {
-        shared.withLock { $0.stopping = true }
-        wakeUp()
+        shared.withLock { shared in
+            guard !shared.stopping else { return }
+            shared.stopping = true
+            wakeUp(shared)
+        }
     }
 
     /// Returns once the thread has closed the listening socket.
@@ -158,7 +164,9 @@ final class PlainRaftListener: Sendable {
         }
     }
 
-    private func wakeUp() {
+    /// Wakes the thread; call with the lock held (`shared` is the locked state).
+    private func wakeUp(_ shared: borrowing Shared) {
+        guard !shared.finished else { return }
         var one: UInt64 = 1
         _ = Glibc.write(wake, &one, MemoryLayout<UInt64>.size)
     }
@@ -317,6 +325,7 @@ final class PlainRaftListener: Sendable {
         let (watched, waiters) = shared.withLock { shared in
             shared.stopping = true
             shared.finished = true
+            closeDescriptor(wake)
             defer {
                 shared.watched = []
                 shared.waiters = []
@@ -325,7 +334,6 @@ final class PlainRaftListener: Sendable {
         }
         for entry in watched { closeDescriptor(entry.duplicate) }
         closeDescriptor(listening)
-        closeDescriptor(wake)
         for waiter in waiters { waiter.resume() }
     }
 

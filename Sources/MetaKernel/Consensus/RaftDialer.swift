@@ -217,7 +217,7 @@ public struct RaftDialer: Sendable {
                 .withConnectedSocket(pair.nioEnd)
                 .get()
         } catch {
-            closeDescriptor(pair.nioEnd)
+            // NIO owns `nioEnd` from the call on, and closes it when the channel fails to set up.
             closeDescriptor(pair.raftEnd)
             throw error
         }

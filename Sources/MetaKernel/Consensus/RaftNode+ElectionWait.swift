@@ -25,9 +25,10 @@ import Logging
 ///   term changes, and the leader's next heartbeat makes it a follower again. A leader that hangs
 ///   or is cut off by the network closes nothing, and the narrower draw applies.
 ///
-/// Both write the wait libraft keeps in `struct raft`'s public `follower_state`, which it reads
-/// on each tick (`now - election_timer_start >= randomized_election_timeout`) and replaces
-/// whenever it resets the election timer. Loop thread only.
+/// Both write the wait libraft keeps for a follower (``followerElectionWait``, in
+/// LibraftInternals.swift), which it reads on each tick (`now - election_timer_start >=
+/// randomized_election_timeout`) and replaces whenever it resets the election timer. Loop thread
+/// only.
 extension RaftNode {
     /// The longest wait a follower draws beyond T, and the longest it waits after leader loss.
     private var electionWaitSpread: UInt64 { UInt64(max(configuration.electionTimeout.milliseconds / 4, 1)) }
@@ -37,22 +38,22 @@ extension RaftNode {
         guard !isClosing, raft_state(server) == Int32(RAFT_FOLLOWER) else { return }
         let timeout = UInt64(max(configuration.electionTimeout.milliseconds, 1))
         let spread = electionWaitSpread
-        guard UInt64(server.pointee.follower_state.randomized_election_timeout) > timeout + spread else { return }
-        server.pointee.follower_state.randomized_election_timeout = UInt32(timeout + UInt64.random(in: 0...spread))
+        guard UInt64(followerElectionWait) > timeout + spread else { return }
+        followerElectionWait = UInt32(timeout + UInt64.random(in: 0...spread))
     }
 
     /// The last Raft connection that peer `id` opened to this node closed.
     func peerConnectionsClosed(id: UInt64) {
-        guard !isClosing, raft_state(server) == Int32(RAFT_FOLLOWER), let now = io.pointee.time?(io) else { return }
+        guard !isClosing, raft_state(server) == Int32(RAFT_FOLLOWER), let now = ioTime else { return }
         var leaderID: raft_id = 0
         var leaderAddress: UnsafePointer<CChar>?
         raft_leader(server, &leaderID, &leaderAddress)
         guard leaderID == id else { return }
-        let start = server.pointee.election_timer_start
+        let start = electionTimerStart
         let elapsed = now > start ? now - start : 0
         let deadline = elapsed + UInt64.random(in: 0...electionWaitSpread)
-        guard deadline < UInt64(server.pointee.follower_state.randomized_election_timeout) else { return }
-        server.pointee.follower_state.randomized_election_timeout = UInt32(deadline)
+        guard deadline < UInt64(followerElectionWait) else { return }
+        followerElectionWait = UInt32(deadline)
         logger.info(
             "the Raft leader closed its connection; standing for election unless it is heard from again",
             metadata: ["leader": "\(id)", "in_ms": "\(deadline - elapsed)"]

@@ -180,23 +180,15 @@ extension RaftNode {
             case Int(RAFT_LEADER): .leader
             default: .unavailable
             }
-        let configuration = server.pointee.configuration
-        var servers: [RaftStatus.Server] = []
-        for i in 0..<Int(configuration.n) {
-            let s = configuration.servers[i]
-            servers.append(
-                RaftStatus.Server(id: s.id, address: String(cString: s.address), isVoter: s.role == RAFT_VOTER)
-            )
-        }
         return RaftStatus(
             role: role,
-            term: server.pointee.current_term,
+            term: currentTerm,
             leaderID: leaderID,
             leaderAddress: leaderAddress.map { String(cString: $0) } ?? "",
-            servers: servers.sorted { $0.id < $1.id },
+            servers: configurationServers.sorted { $0.id < $1.id },
             lastApplied: raft_last_applied(server),
             lastIndex: raft_last_index(server),
-            snapshotIndex: server.pointee.log.snapshot.last_index
+            snapshotIndex: snapshotLastIndex
         )
     }
 }

@@ -53,7 +53,7 @@ extension RaftNode {
             for proposal in batch { proposal.fail(RAFT_SHUTDOWN) }
             return
         }
-        let term = server.pointee.current_term
+        let term = currentTerm
         var buffers: [raft_buffer] = []
         buffers.reserveCapacity(batch.count)
         for proposal in batch {
@@ -75,7 +75,7 @@ extension RaftNode {
         req.pointee.data = Unmanaged.passRetained(BatchRequest(node: self, count: batch.count)).toOpaque()
         let rv = raft_apply(server, req, buffers, UInt32(buffers.count)) { req, status, _ in
             guard let req else { return }
-            let index = req.pointee.index
+            let index = req.firstIndex
             let batch = Unmanaged<BatchRequest>.fromOpaque(req.pointee.data!).takeRetainedValue()
             req.deallocate()
             // Success only says the first entry was applied, which answered it already.
@@ -135,18 +135,6 @@ extension RaftNode {
                 returning: .failure(RaftError(code: code, operation: "raft_apply"))
             )
         }
-    }
-
-    /// The term of the entry at `index` in libraft's in-memory log, or `nil` when the log no
-    /// longer (or not yet) holds it. `raft_log` is a ring of entries `offset + 1 …`, public in
-    /// `raft.h`; the state machine only ever applies entries it holds.
-    func logTerm(at index: UInt64) -> UInt64? {
-        let log = server.pointee.log
-        guard log.size > 0, let entries = log.entries else { return nil }
-        let count = log.back >= log.front ? log.back - log.front : log.size - log.front + log.back
-        guard index > log.offset, index - log.offset <= UInt64(count) else { return nil }
-        let position = (log.front + Int(index - log.offset - 1)) % log.size
-        return entries[position].term
     }
 
     /// `bytes` (a log entry or a snapshot) in a `raft_malloc` buffer, zero-padded to a multiple

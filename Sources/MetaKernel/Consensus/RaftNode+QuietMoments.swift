@@ -69,7 +69,7 @@ extension RaftNode {
     /// Whether this node has applied at least ``Configuration/snapshotThreshold`` entries since
     /// its last snapshot.
     private var isDueSnapshot: Bool {
-        raft_last_applied(server) >= server.pointee.log.snapshot.last_index + UInt64(configuration.snapshotThreshold)
+        raft_last_applied(server) >= snapshotLastIndex + UInt64(configuration.snapshotThreshold)
     }
 
     /// Called by the state machine bridge when libraft takes a snapshot.
@@ -104,7 +104,7 @@ extension RaftNode {
     /// Appends a barrier when everything this leader appended has committed (entries still in
     /// flight carry the commit index themselves).
     private func appendBarrier() {
-        guard raft_last_index(server) == server.pointee.commit_index else { return }
+        guard raft_last_index(server) == commitIndex else { return }
         let req = UnsafeMutablePointer<raft_barrier>.allocate(capacity: 1)
         req.initialize(to: raft_barrier())
         let rv = raft_barrier(server, req) { req, _ in req?.deallocate() }

@@ -13,8 +13,9 @@ public final class RaftNode: @unchecked Sendable {
     // Invariant for @unchecked Sendable: the C structures below, and the Swift state marked
     // "loop thread only" (awaited proposals, counters, quiet-moment state, `isClosing`), are
     // touched only on the loop thread (after `start` hands them to it); `inbox` is behind a
-    // Mutex; `wakeup` is used from other threads only through uv_async_send, and only while
-    // `inbox.accepting` is true.
+    // Mutex; `wakeup` is used from other threads only through uv_async_send, called under the
+    // inbox lock while `inbox.accepting` is true (it turns false under that lock before `wakeup`
+    // is closed, so no send reaches a closed handle or loop).
 
     /// How the node runs.
     public struct Configuration: Sendable {
@@ -161,18 +162,26 @@ public final class RaftNode: @unchecked Sendable {
     ///
     /// - Parameter bootstrapping: when true and the directory holds no Raft state, bootstrap a
     ///   one-voter configuration with this node. With existing state it is ignored.
-    /// - Throws: ``RaftError`` when libraft cannot start (bad directory, corrupt log), or the
-    ///   dialer's error when the Raft port cannot be bound.
+    /// - Throws: ``RaftError`` when libraft cannot start (bad directory, corrupt log), the
+    ///   dialer's error when the Raft port cannot be bound, or a one-line error when the loaded
+    ///   libraft is not a release this build was tested with (``checkLibraft()``).
     public func start(bootstrapping: Bool) async throws {
+        try Self.checkLibraft()
         // libuv writes to libraft's sockets with write(2): without this, a peer that hung up
         // (EPIPE) would kill the process with SIGPIPE instead of failing the write.
         cposix_ignore_sigpipe()
         try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
         try await bridge.bind(node: self)
-        try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
-            LoopThread.spawn(name: "raft-loop") { [self] in
-                runLoop(bootstrapping: bootstrapping, started: started)
+        do {
+            try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
+                LoopThread.spawn(name: "raft-loop") { [self] in
+                    runLoop(bootstrapping: bootstrapping, started: started)
+                }
             }
+        } catch {
+            // So that a retried start (the watchdog's) can bind the port again.
+            await bridge.listenerClosed()
+            throw error
         }
     }
 
@@ -185,13 +194,13 @@ public final class RaftNode: @unchecked Sendable {
     /// Hands the loop a proposal or a read to batch with the others waiting (RaftNode+Proposals,
     /// RaftNode+Reads). Returns false (and drops the job) once the node stopped.
     func enqueue(_ job: Inbox.Job) -> Bool {
-        let accepted = inbox.withLock { inbox in
+        inbox.withLock { inbox in
             guard inbox.accepting else { return false }
             inbox.jobs.append(job)
+            // Under the lock: see the invariant at the top of the type.
+            uv_async_send(wakeup)
             return true
         }
-        if accepted { uv_async_send(wakeup) }
-        return accepted
     }
 
     /// Runs `body` on the loop thread and returns its result; throws `RAFT_SHUTDOWN` once stopped.
@@ -273,13 +282,13 @@ public final class RaftNode: @unchecked Sendable {
             }
             started.resume()
         } catch {
-            inbox.withLock { $0.accepting = false }
             isClosing = true
+            bridge.refuseHandOvers()
             uv_close(UnsafeMutableRawPointer(quietTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
             uv_close(UnsafeMutableRawPointer(snapshotTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
             uv_close(UnsafeMutableRawPointer(afterIO).assumingMemoryBound(to: uv_handle_t.self), nil)
-            uv_close(UnsafeMutableRawPointer(wakeup).assumingMemoryBound(to: uv_handle_t.self), nil)
             bridge.closeListener()
+            closeWakeup()
             uv_run(loop, UV_RUN_DEFAULT)
             uv_loop_close(loop)
             started.resume(throwing: error)
@@ -300,13 +309,13 @@ public final class RaftNode: @unchecked Sendable {
         bridge.install(into: transport, loop: loop)
         var rv = raft_uv_init(io, loop, c.directory, transport)
         guard rv == 0 else {
-            throw RaftError(code: rv, operation: "opening raft directory \(c.directory)", detail: errorText(io))
+            throw RaftError(code: rv, operation: "opening raft directory \(c.directory)", detail: ioErrorText)
         }
         raft_uv_set_connect_retry_delay(io, UInt32(c.connectRetryDelay.milliseconds))
         installStateMachine()
         rv = raft_init(server, io, fsm, c.id, c.address)
         guard rv == 0 else {
-            throw RaftError(code: rv, operation: "raft_init in \(c.directory)", detail: errorText(io))
+            throw RaftError(code: rv, operation: "raft_init in \(c.directory)", detail: ioErrorText)
         }
         server.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         raft_set_election_timeout(server, UInt32(c.electionTimeout.milliseconds))
@@ -332,12 +341,6 @@ public final class RaftNode: @unchecked Sendable {
                 operation: "raft_start in \(c.directory)",
                 detail: String(cString: raft_errmsg(server))
             )
-        }
-    }
-
-    private func errorText(_ io: UnsafeMutablePointer<raft_io>) -> String {
-        withUnsafeBytes(of: io.pointee.errmsg) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
     }
 
@@ -370,13 +373,18 @@ public final class RaftNode: @unchecked Sendable {
             uv_close(UnsafeMutableRawPointer(node.quietTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
             uv_close(UnsafeMutableRawPointer(node.snapshotTimer).assumingMemoryBound(to: uv_handle_t.self), nil)
             uv_close(UnsafeMutableRawPointer(node.afterIO).assumingMemoryBound(to: uv_handle_t.self), nil)
-            node.inbox.withLock { $0.accepting = false }
-            node.bridge.closeListener()
-            // Jobs enqueued before `accepting` turned false still run and see RAFT_SHUTDOWN.
-            uv_close(UnsafeMutableRawPointer(node.wakeup).assumingMemoryBound(to: uv_handle_t.self)) { handle in
-                guard let handle, let data = handle.pointee.data else { return }
-                Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue().drainInbox()
-            }
+            node.bridge.closeListener()  // libraft's transport close did it already; idempotent
+            node.closeWakeup()
+        }
+    }
+
+    /// Stops taking jobs and closes `wakeup`; jobs taken before still run (and see
+    /// `RAFT_SHUTDOWN`) in its close callback. Loop thread.
+    private func closeWakeup() {
+        inbox.withLock { $0.accepting = false }
+        uv_close(UnsafeMutableRawPointer(wakeup).assumingMemoryBound(to: uv_handle_t.self)) { handle in
+            guard let handle, let data = handle.pointee.data else { return }
+            Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue().drainInbox()
         }
     }
 }

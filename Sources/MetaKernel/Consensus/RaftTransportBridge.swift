@@ -121,7 +121,8 @@ final class RaftTransportBridge: @unchecked Sendable {
         return listener.withLock { $0?.localAddress?.port }
     }
 
-    /// Stops accepting connections; safe from any thread, more than once.
+    /// Stops accepting connections; safe from any thread, more than once (libraft's `close`
+    /// and the node's shutdown both call it; only the first call acts).
     func closeListener() {
         plainListener.withLock { $0 }?.close()
         let channel = listener.withLock { channel in
@@ -176,6 +177,13 @@ final class RaftTransportBridge: @unchecked Sendable {
             bridge.closeListener()
             bridge.finishCloseIfIdle()
         }
+    }
+
+    /// Closes every connection handed over from now on, instead of giving it to libraft: the
+    /// node's start failed. Loop thread.
+    func refuseHandOvers() {
+        closing = true
+        acceptCallback = nil
     }
 
     private static func from(_ t: UnsafeMutablePointer<raft_uv_transport>) -> RaftTransportBridge {

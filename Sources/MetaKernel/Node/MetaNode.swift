@@ -69,6 +69,8 @@ public final class MetaNode: Sendable {
     /// Starts Raft when the node already belongs to a cluster (its `node.json` says so), or
     /// bootstraps a one-node cluster with `-single-server`. Otherwise the node stays un-joined.
     public func start() async throws {
+        // At start-up even when un-joined, rather than at the first join.
+        try RaftNode.checkLibraft()
         let dir = configuration.config.meta.dir
         var identity = try NodeIdentity.load(from: dir)
         if let known = identity, known.raftAddress != raftAddress {

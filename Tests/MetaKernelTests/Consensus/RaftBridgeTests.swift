@@ -330,7 +330,7 @@ struct RaftBridgeTests {
         // within 2.5 s, which nodes 1 and 3 refuse (they have a leader / are the leader).
         let wait = try await members[1].node.onLoop {
             members[1].node.peerConnectionsClosed(id: 1)
-            return members[1].node.server.pointee.follower_state.randomized_election_timeout
+            return members[1].node.followerElectionWait
         }
         #expect(wait < 10_000, "the follower kept its full election wait")
         var wrote = 0
