@@ -189,40 +189,31 @@ struct PluginLifecycleTests {
         #expect(stoppedRegistration < stoppedMonitor)
     }
 
-    @Test func aFailingLicenseCheckStopsStartUp() async throws {
+    /// A check that throws, and one that answers "invalid": the refusal each must give.
+    static let refusals: [(verdict: Result<LicenseState, LicenseError>, message: String)] = [
+        (.failure(LicenseError(message: "license.json: bad signature")), "license.json: bad signature"),
+        (
+            .success(LicenseState(status: .invalid(reason: "expired at 2026-01-01"))),
+            "license-path: license not valid: expired at 2026-01-01"
+        ),
+    ]
+
+    @Test("a failing or invalid license check stops start-up before Raft", arguments: 0..<refusals.count)
+    func licenseRefusalStopsStartUp(_ which: Int) async throws {
         let dir = try makeTemporaryDirectory()
         let journal = Journal()
         let config = config(dir: dir)
         let licensing = FakeLicensing(
             journal: journal,
             raftDirectory: "\(dir)/raft",
-            verdict: .failure(LicenseError(message: "\(dir)/license.json: bad signature")),
+            verdict: Self.refusals[which].verdict,
             updates: AsyncStream { $0.finish() }
         )
-        let registration = FakeRegistration(journal: journal)
-        let catalog = catalog(journal: journal, licensing: licensing, registration: registration)
-        await #expect(throws: LicenseError(message: "\(dir)/license.json: bad signature")) {
+        let catalog = catalog(journal: journal, licensing: licensing, registration: FakeRegistration(journal: journal))
+        await #expect(throws: LicenseError(message: Self.refusals[which].message)) {
             try await MetaServer.run(config: config, singleServer: true, catalog: catalog, logger: Logger(label: "t"))
         }
         #expect(journal.all == ["check"])
-        #expect(!FileManager.default.fileExists(atPath: "\(dir)/raft"))
-    }
-
-    @Test func anInvalidLicenseStopsStartUp() async throws {
-        let dir = try makeTemporaryDirectory()
-        let journal = Journal()
-        let config = config(dir: dir)
-        let licensing = FakeLicensing(
-            journal: journal,
-            raftDirectory: "\(dir)/raft",
-            verdict: .success(LicenseState(status: .invalid(reason: "expired at 2026-01-01"))),
-            updates: AsyncStream { $0.finish() }
-        )
-        let registration = FakeRegistration(journal: journal)
-        let catalog = catalog(journal: journal, licensing: licensing, registration: registration)
-        await #expect(throws: LicenseError(message: "license-path: license not valid: expired at 2026-01-01")) {
-            try await MetaServer.run(config: config, singleServer: true, catalog: catalog, logger: Logger(label: "t"))
-        }
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/raft"))
     }
 
