@@ -19,7 +19,6 @@ struct ConfigEffectClusterTests {
                 """
         )
         try node.start(["-single-server"])
-        defer { Task { await node.stop() } }
         let client = MetaClient(configuration: .init(timeout: .seconds(5)))
         _ = try await eventually("the node to answer") { try? await client.get(node.httpAddress, "/status") }
         let traced = try await eventually("a trace line for GET /status") {

@@ -21,7 +21,16 @@ struct ShowConsistencyTests {
     )
     func showReadsThroughTheLeader() async throws {
         let cluster = try TestCluster(count: 4)
-        defer { Task { await cluster.stopAll() } }
+        do {
+            try await check(cluster)
+        } catch {
+            await cluster.stopAll()
+            throw error
+        }
+        await cluster.stopAll()
+    }
+
+    func check(_ cluster: TestCluster) async throws {
         try await cluster.startAll()
         let members = Array(cluster.nodes.prefix(3))
         for node in members {
