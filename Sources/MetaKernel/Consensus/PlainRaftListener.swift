@@ -358,23 +358,16 @@ final class PlainRaftListener: Sendable {
     private static func localPort(of fd: Int32) -> Int {
         var address = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        var service = [CChar](repeating: 0, count: 32)
         let rv = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                guard getsockname(fd, address, &length) == 0 else { return Int32(-1) }
+                // The port as text: no sockaddr_in field access, whose clang module a release
+                // (whole-module) build may attribute to NIO's C module.
+                return getnameinfo(address, length, nil, 0, &service, socklen_t(service.count), NI_NUMERICSERV)
+            }
         }
         guard rv == 0 else { return 0 }
-        switch Int32(address.ss_family) {
-        case AF_INET:
-            return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
-            }
-        case AF_INET6:
-            return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
-                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
-                }
-            }
-        default:
-            return 0
-        }
+        return service.withUnsafeBufferPointer { Int(String(cString: $0.baseAddress!)) } ?? 0
     }
 }
