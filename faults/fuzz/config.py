@@ -589,13 +589,15 @@ class Outcome:
 
 
 def run_config(args: list[str], env: dict[bytes, bytes], cwd: str) -> Outcome:
-    """Runs `influxd-meta config ARGS` with only `env` (plus PATH, HOME, LANG); at most TIMEOUT seconds."""
+    """Runs `influxd-meta config -show-secrets ARGS` with only `env` (plus PATH, HOME, LANG); at most TIMEOUT
+    seconds. Secrets are shown so that every printed value can be compared with the input (masking has tests of
+    its own)."""
     import threading
 
     base = {b"PATH": b"/usr/bin:/bin", b"HOME": cwd.encode(), b"LANG": b"C.UTF-8"}
     full = {**base, **env}
     t0 = time.monotonic()
-    p = spawn_retrying([binary("influxd-meta"), "config", *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    p = spawn_retrying([binary("influxd-meta"), "config", "-show-secrets", *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, env=full, cwd=cwd, start_new_session=True)
     chunks: dict[str, list[bytes]] = {"out": [], "err": []}
 
