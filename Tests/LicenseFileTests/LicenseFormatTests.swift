@@ -99,10 +99,12 @@ struct LicenseFormatTests {
         }
     }
 
-    @Test("openssl pkeyutl verifies the signature over the license member, as LICENSING.md says")
+    @Test(
+        "openssl pkeyutl verifies the signature over the license member, as LICENSING.md says",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"))
+    )
     func thirdPartyVerification() async throws {
         let openssl = "/usr/bin/openssl"
-        try #require(FileManager.default.isExecutableFile(atPath: openssl))
         let bytes = try fixtures.file(fixtures.license())
         let document = try LicenseDocument.parse(bytes)
         let payload = "\(fixtures.dir)/payload.bin"
