@@ -51,6 +51,9 @@ extension InfluxLicense {
             if let notBefore, LicenseTime.parse(notBefore) == nil {
                 throw ValidationError("-not-before \(notBefore): not a date; use 2027-01-01 or 2027-01-01T12:00:00Z")
             }
+            if let start = notBefore.flatMap(LicenseTime.parse), let end = LicenseTime.parse(expires), end <= start {
+                throw ValidationError("-expires \(expires) is not after -not-before \(notBefore ?? "")")
+            }
             guard dataNodes >= 0, cores >= 0, metaNodes >= 0 else {
                 throw ValidationError("-data-nodes, -cores and -meta-nodes must not be negative")
             }
