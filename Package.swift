@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "influxd-meta", targets: ["influxd-meta"]),
         .executable(name: "influxd-ctl", targets: ["influxd-ctl"]),
+        .executable(name: "influx-license", targets: ["influx-license"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -68,8 +69,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LicenseFile",
+            dependencies: [
+                "MetaKernel",
+                "TLS",
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Plugins/LicenseFile",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "AppSupport",
-            dependencies: ["MetaKernel", "StaticHosts", "TLS"],
+            dependencies: ["MetaKernel", "StaticHosts", "TLS", "LicenseFile"],
             path: "Sources/Apps/AppSupport",
             swiftSettings: swiftSettings
         ),
@@ -93,6 +104,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Apps/influxd-ctl",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "influx-license",
+            dependencies: [
+                "LicenseFile",
+                "TLS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Apps/influx-license",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -126,6 +147,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LicenseFileTests",
+            dependencies: ["LicenseFile", "TLS", "MetaKernel", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ClusterTests",
             dependencies: ["MetaKernel", "TestSupport"],
             swiftSettings: swiftSettings
@@ -137,4 +163,3 @@ let package = Package(
         ),
     ]
 )
-

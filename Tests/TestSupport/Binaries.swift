@@ -13,6 +13,8 @@ public enum Binaries {
     public static var meta: String { "\(directory)/influxd-meta" }
     /// `influxd-ctl`.
     public static var ctl: String { "\(directory)/influxd-ctl" }
+    /// `influx-license`.
+    public static var license: String { "\(directory)/influx-license" }
 }
 
 /// The result of running a command to completion.

@@ -1,3 +1,4 @@
+import LicenseFile
 public import MetaKernel
 import StaticHosts
 import TLS
@@ -11,6 +12,7 @@ public enum BuiltInPlugins {
         StaticHostsDiscovery.register(in: &catalog)
         OpenSSLTransport.register(in: &catalog)
         OpenSSLMessageAuthenticator.register(in: &catalog)
+        LicenseFilePlugin.register(in: &catalog)
         return catalog
     }
 }

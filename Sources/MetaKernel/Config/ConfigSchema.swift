@@ -13,6 +13,7 @@ extension ConfigKey {
 
         .string(.enterprise, "license-key", \.enterprise.licenseKey).secret(),
         .string(.enterprise, "license-path", \.enterprise.licensePath),
+        .strings(.enterprise, "license-issuer-keys", \.enterprise.licenseIssuerKeys),
         .bool(.enterprise, "registration-enabled", \.enterprise.registrationEnabled),
         .string(.enterprise, "registration-server-url", \.enterprise.registrationServerURL),
 

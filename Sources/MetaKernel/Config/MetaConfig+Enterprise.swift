@@ -9,6 +9,9 @@ extension MetaConfig {
         /// `license-path` (`INFLUXDB_ENTERPRISE_LICENSE_PATH`), default `""`: a local license file. Mutually
         /// exclusive with ``licenseKey``.
         public var licensePath: String
+        /// `license-issuer-keys` (`INFLUXDB_ENTERPRISE_LICENSE_ISSUER_KEYS`), default `[]`: PEM Ed25519 public-key
+        /// files of the issuers whose license files ``licensePath`` may hold (docs/LICENSING.md).
+        public var licenseIssuerKeys: [String]
         /// `registration-enabled` (`INFLUXDB_ENTERPRISE_REGISTRATION_ENABLED`), default `false`: register this
         /// node with ``registrationServerURL``.
         public var registrationEnabled: Bool
@@ -20,6 +23,7 @@ extension MetaConfig {
         public init() {
             self.licenseKey = ""
             self.licensePath = ""
+            self.licenseIssuerKeys = []
             self.registrationEnabled = false
             self.registrationServerURL = ""
         }

@@ -32,6 +32,7 @@ public final class LicenseGate: Sendable {
         guard old != new else { return false }
         let line = Self.describe(new, now: now)
         switch new.status {
+        case .valid where new.notice != nil: logger.warning("\(line)", metadata: ["license": "\(mode)"])
         case .valid: logger.info("\(line)", metadata: ["license": "\(mode)"])
         case .grace: logger.warning("\(line)", metadata: ["license": "\(mode)"])
         case .invalid: logger.error("\(line)", metadata: ["license": "\(mode)"])
@@ -50,7 +51,7 @@ public final class LicenseGate: Sendable {
         let expiry = state.expiresAt.map { " until \($0.formatted(.iso8601)) (\(timeLeft(until: $0, now: now)))" } ?? ""
         switch state.status {
         case .valid:
-            return "license valid\(expiry)"
+            return "license valid\(expiry)\(state.notice.map { "; \($0)" } ?? "")"
         case .grace(let until):
             return
                 "license in its grace period until \(until.formatted(.iso8601)) (\(timeLeft(until: until, now: now)))"

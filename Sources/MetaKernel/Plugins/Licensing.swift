@@ -35,13 +35,23 @@ public struct LicenseState: Sendable, Equatable {
     public var maxDataNodes: Int?
     /// The largest number of CPU cores per data node allowed.
     public var maxCoresPerDataNode: Int?
+    /// Something the operator should act on while the license is still valid (its expiry is
+    /// near); a valid state with a notice is logged as a warning.
+    public var notice: String?
 
     /// Creates a state.
-    public init(status: Status, expiresAt: Date? = nil, maxDataNodes: Int? = nil, maxCoresPerDataNode: Int? = nil) {
+    public init(
+        status: Status,
+        expiresAt: Date? = nil,
+        maxDataNodes: Int? = nil,
+        maxCoresPerDataNode: Int? = nil,
+        notice: String? = nil
+    ) {
         self.status = status
         self.expiresAt = expiresAt
         self.maxDataNodes = maxDataNodes
         self.maxCoresPerDataNode = maxCoresPerDataNode
+        self.notice = notice
     }
 }
 

@@ -85,6 +85,7 @@ struct MetaConfigDefaultsTests {
                 [enterprise]
                 license-key = ""
                 license-path = ""
+                license-issuer-keys = []
                 registration-enabled = false
                 registration-server-url = ""
 
@@ -151,6 +152,7 @@ struct MetaConfigDefaultsTests {
             names == [
                 "INFLUXDB_REPORTING_DISABLED", "INFLUXDB_BIND_ADDRESS", "INFLUXDB_HOSTNAME",
                 "INFLUXDB_ENTERPRISE_LICENSE_KEY", "INFLUXDB_ENTERPRISE_LICENSE_PATH",
+                "INFLUXDB_ENTERPRISE_LICENSE_ISSUER_KEYS",
                 "INFLUXDB_ENTERPRISE_REGISTRATION_ENABLED", "INFLUXDB_ENTERPRISE_REGISTRATION_SERVER_URL",
                 "INFLUXDB_META_DIR", "INFLUXDB_META_BIND_ADDRESS", "INFLUXDB_META_HTTP_BIND_ADDRESS",
                 "INFLUXDB_META_HTTPS_ENABLED", "INFLUXDB_META_HTTPS_CERTIFICATE", "INFLUXDB_META_HTTPS_PRIVATE_KEY",

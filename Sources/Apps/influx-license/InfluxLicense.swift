@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+
+/// `influx-license keygen|issue|inspect`: makes issuer keys and signed license files for
+/// `[enterprise] license-path`, and checks them (docs/LICENSING.md).
+@main
+struct InfluxLicense: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "influx-license",
+        abstract: "Makes and checks InfluxDB Enterprise license files.",
+        subcommands: [Keygen.self, Issue.self, Inspect.self]
+    )
+
+    /// Writes `influx-license: message` to standard error and exits 1.
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("influx-license: \(message)\n".utf8))
+        Foundation.exit(1)
+    }
+
+    /// The bytes of `path`, or exit 1 naming `option` and the file.
+    static func read(_ path: String, option: String) -> [UInt8] {
+        do {
+            return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch let error as CocoaError where error.code == .fileReadNoPermission {
+            fail("\(option) \(path): permission denied")
+        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
+            fail("\(option) \(path): no such file or directory")
+        } catch {
+            fail("\(option) \(path): cannot read: \(error.localizedDescription)")
+        }
+    }
+
+    /// Creates `path` with `mode` (refusing to replace an existing file when `exclusive`) and
+    /// writes `bytes`, or exits 1 with the system's reason.
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t, exclusive: Bool) {
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC)
+        let descriptor = open(path, flags, mode)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno)).lowercased()
+            fail("\(path): \(reason)\(errno == EEXIST ? "; remove it or choose another -out" : "")")
+        }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes {
+                Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
+            }
+            guard written > 0 else { fail("\(path): \(String(cString: strerror(errno)).lowercased())") }
+            offset += written
+        }
+    }
+}

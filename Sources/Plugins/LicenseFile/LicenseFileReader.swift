@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads license and issuer-key files with the system's reason on failure, and tells when a
+/// file was replaced or edited.
+enum LicenseFileReader {
+    /// What identifies one version of a file: device, inode, size and change times.
+    struct Identity: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var modified: [Int]
+        var changed: [Int]
+    }
+
+    /// The identity of `path` now, or `nil` when it cannot be stat'ed.
+    static func identity(of path: String) -> Identity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Identity(
+            device: UInt64(info.st_dev),
+            inode: UInt64(info.st_ino),
+            size: Int64(info.st_size),
+            modified: [info.st_mtim.tv_sec, info.st_mtim.tv_nsec],
+            changed: [info.st_ctim.tv_sec, info.st_ctim.tv_nsec]
+        )
+    }
+
+    /// The bytes of `path`.
+    /// - Throws: the system's reason in lower case (`no such file or directory`); for
+    ///   `permission denied`, also the user the node runs as.
+    static func read(_ path: String) throws(ReadFailure) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ReadFailure(code: errno) }
+        defer { _ = close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw ReadFailure(code: errno) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw ReadFailure(code: EISDIR, text: "not a regular file") }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { readDescriptor(descriptor, into: $0) }
+            if count > 0 {
+                bytes.append(contentsOf: chunk[0..<count])
+            } else if count == 0 {
+                return bytes
+            } else if errno != EINTR {
+                throw ReadFailure(code: errno)
+            }
+        }
+    }
+
+    /// A file that could not be read.
+    struct ReadFailure: Error {
+        /// The `errno`.
+        var code: Int32
+        /// The reason, one line.
+        var text: String
+
+        init(code: Int32, text: String? = nil) {
+            self.code = code
+            if let text {
+                self.text = text
+            } else if code == EACCES {
+                self.text =
+                    "permission denied for user \(Self.userName) (the node's user); make the file readable by it"
+            } else {
+                let raw = String(cString: strerror(code))
+                self.text = (raw.first?.lowercased() ?? "") + raw.dropFirst()
+            }
+        }
+
+        /// The name of the effective user, or its uid.
+        static var userName: String {
+            let uid = geteuid()
+            guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "uid \(uid)" }
+            return String(cString: name)
+        }
+    }
+}
+
+/// `read(2)`; a free function so the name is not shadowed by ``LicenseFileReader/read(_:)``.
+private func readDescriptor(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    read(descriptor, buffer.baseAddress, buffer.count)
+}
