@@ -18,36 +18,22 @@ struct CredentialFile {
     /// - Throws: ``TLSError`` `fileNotFound` or `unreadableFile`, in the form
     ///   `[meta] https-certificate /etc/ssl/c.pem: no such file or directory`.
     static func read(_ path: String, setting: String) throws(TLSError) -> CredentialFile {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            throw TLSError(
-                code == ENOENT || code == ENOTDIR ? .fileNotFound : .unreadableFile,
-                "\(setting) \(path): \(errorText(code))"
-            )
-        }
-        defer { _ = close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            throw TLSError(.unreadableFile, "\(setting) \(path): \(errorText(errno))")
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            let what = (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "is not a regular file"
-            throw TLSError(.unreadableFile, "\(setting) \(path): \(what)")
-        }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { readDescriptor(descriptor, into: $0) }
-            if count > 0 {
-                bytes.append(contentsOf: chunk[0..<count])
-            } else if count == 0 {
-                break
-            } else if errno != EINTR {
-                throw TLSError(.unreadableFile, "\(setting) \(path): \(errorText(errno))")
+        do {
+            let file = try RegularFile.read(path)
+            return CredentialFile(path: path, bytes: file.bytes, permissions: file.permissions)
+        } catch {
+            switch error {
+            case .system(let code):
+                throw TLSError(
+                    code == ENOENT || code == ENOTDIR ? .fileNotFound : .unreadableFile,
+                    "\(setting) \(path): \(errorText(code))"
+                )
+            case .directory:
+                throw TLSError(.unreadableFile, "\(setting) \(path): is a directory")
+            case .notRegular:
+                throw TLSError(.unreadableFile, "\(setting) \(path): is not a regular file")
             }
         }
-        return CredentialFile(path: path, bytes: bytes, permissions: UInt32(info.st_mode) & 0o7777)
     }
 
     /// Whether group or others have any access to the file.
@@ -67,9 +53,4 @@ struct CredentialFile {
         guard let first = text.first else { return "error \(code)" }
         return first.lowercased() + text.dropFirst()
     }
-}
-
-/// `read(2)` into `buffer`; a free function so the name is not shadowed by ``CredentialFile/read(_:setting:)``.
-private func readDescriptor(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
-    read(descriptor, buffer.baseAddress, buffer.count)
 }

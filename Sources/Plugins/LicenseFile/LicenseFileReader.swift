@@ -1,3 +1,5 @@
+import TLS
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -33,22 +35,12 @@ enum LicenseFileReader {
     /// - Throws: the system's reason in lower case (`no such file or directory`); for
     ///   `permission denied`, also the user the node runs as.
     static func read(_ path: String) throws(ReadFailure) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ReadFailure(code: errno) }
-        defer { _ = close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw ReadFailure(code: errno) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw ReadFailure(code: EISDIR, text: "not a regular file") }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { readDescriptor(descriptor, into: $0) }
-            if count > 0 {
-                bytes.append(contentsOf: chunk[0..<count])
-            } else if count == 0 {
-                return bytes
-            } else if errno != EINTR {
-                throw ReadFailure(code: errno)
+        do {
+            return try RegularFile.read(path).bytes
+        } catch {
+            switch error {
+            case .system(let code): throw ReadFailure(code: code)
+            case .directory, .notRegular: throw ReadFailure(code: EISDIR, text: "not a regular file")
             }
         }
     }
@@ -80,9 +72,4 @@ enum LicenseFileReader {
             return String(cString: name)
         }
     }
-}
-
-/// `read(2)`; a free function so the name is not shadowed by ``LicenseFileReader/read(_:)``.
-private func readDescriptor(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
-    read(descriptor, buffer.baseAddress, buffer.count)
 }

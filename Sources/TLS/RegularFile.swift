@@ -1,0 +1,53 @@
+#if canImport(Darwin)
+    import Darwin
+#elseif canImport(Glibc)
+    import Glibc
+#endif
+
+/// A regular file's bytes and permission bits, read in one open: what the credential and
+/// license readers share; each words the failure for its own setting.
+public struct RegularFile: Sendable {
+    /// Its contents.
+    public var bytes: [UInt8]
+    /// Its permission bits (`st_mode & 0o7777`).
+    public var permissions: UInt32
+
+    /// Why a file could not be read.
+    public enum Failure: Error, Sendable {
+        /// `open`, `fstat` or `read` failed with this `errno`.
+        case system(Int32)
+        /// The path names a directory.
+        case directory
+        /// The path names something else that is not a regular file (a FIFO, a device).
+        case notRegular
+    }
+
+    /// Reads `path`.
+    public static func read(_ path: String) throws(Failure) -> RegularFile {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .system(errno) }
+        defer { _ = close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw .system(errno) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw (info.st_mode & S_IFMT) == S_IFDIR ? .directory : .notRegular
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { readDescriptor(descriptor, into: $0) }
+            if count > 0 {
+                bytes.append(contentsOf: chunk[0..<count])
+            } else if count == 0 {
+                return RegularFile(bytes: bytes, permissions: UInt32(info.st_mode) & 0o7777)
+            } else if errno != EINTR {
+                throw .system(errno)
+            }
+        }
+    }
+}
+
+/// `read(2)` into `buffer`; a free function so the name is not shadowed by ``RegularFile/read(_:)``.
+private func readDescriptor(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    read(descriptor, buffer.baseAddress, buffer.count)
+}
