@@ -57,6 +57,7 @@ let package = Package(
             name: "TLS",
             dependencies: [
                 "COpenSSL",
+                "CPosix",
                 "MetaKernel",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 
 int cposix_accept(int fd, struct sockaddr *address, unsigned int *length) {
@@ -16,6 +17,7 @@ int cposix_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 int cposix_dup_cloexec(int fd) { return fcntl(fd, F_DUPFD_CLOEXEC, 0); }
 
 void cposix_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+void cposix_ignore_sighup(void) { signal(SIGHUP, SIG_IGN); }
 
 const char *cposix_object_path(const void *address) {
     Dl_info info;
@@ -34,3 +36,11 @@ void *cposix_object_symbol(const void *address, const char *name) {
 }
 
 const short cposix_pollrdhup = POLLRDHUP;
+
+int cposix_file_kind(int fd, int *kind, unsigned int *permissions) {
+    struct stat info;
+    if (fstat(fd, &info) != 0) return -1;
+    *kind = S_ISREG(info.st_mode) ? 1 : S_ISDIR(info.st_mode) ? 2 : 0;
+    *permissions = (unsigned int)(info.st_mode & 07777);
+    return 0;
+}

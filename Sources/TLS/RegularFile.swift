@@ -1,3 +1,5 @@
+import CPosix
+
 #if canImport(Darwin)
     import Darwin
 #elseif canImport(Glibc)
@@ -27,10 +29,13 @@ public struct RegularFile: Sendable {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .system(errno) }
         defer { _ = close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw .system(errno) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw (info.st_mode & S_IFMT) == S_IFDIR ? .directory : .notRegular
+        var kind: Int32 = 0
+        var permissions: UInt32 = 0
+        guard cposix_file_kind(descriptor, &kind, &permissions) == 0 else { throw .system(errno) }
+        switch kind {
+        case 1: break
+        case 2: throw .directory
+        default: throw .notRegular
         }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16_384)
@@ -39,7 +44,7 @@ public struct RegularFile: Sendable {
             if count > 0 {
                 bytes.append(contentsOf: chunk[0..<count])
             } else if count == 0 {
-                return RegularFile(bytes: bytes, permissions: UInt32(info.st_mode) & 0o7777)
+                return RegularFile(bytes: bytes, permissions: permissions)
             } else if errno != EINTR {
                 throw .system(errno)
             }

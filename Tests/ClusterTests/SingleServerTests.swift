@@ -164,7 +164,7 @@ struct SingleServerTests {
         await node.stop()
     }
 
-    @Test("process title, pidfile and graceful stop")
+    @Test("process title, pidfile, SIGHUP survived and graceful stop")
     func processShape() async throws {
         let node = try MetaProcess(root: try makeTemporaryDirectory())
         let pidfile = "\(node.root)/influxd-meta.pid"
@@ -179,6 +179,10 @@ struct SingleServerTests {
             ]
         )
         #expect(try String(contentsOfFile: pidfile, encoding: .utf8) == "\(pid)\n")
+        // A reload signal (systemd's ExecReload, logrotate) never ends the node, licensed or not.
+        kill(pid, SIGHUP)
+        _ = try await createDatabase("after-sighup", on: node)
+        #expect(node.pid == pid)
         #expect(await node.stop(signal: SIGTERM) == 0)
         #expect(!FileManager.default.fileExists(atPath: pidfile))
         #expect(node.log.contains("influxd-meta stopped"))

@@ -1,3 +1,4 @@
+import CPosix
 import Hummingbird
 import HummingbirdCore
 public import Logging
@@ -22,6 +23,9 @@ public enum MetaServer {
         logger: Logger,
         onReady: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
+        // SIGHUP asks a daemon to reload (systemd's ExecReload, logrotate); what can reload
+        // (the license file) traps it itself. It must never end the node.
+        cposix_ignore_sighup()
         let plugins = try catalog.select(for: config)
         for notice in plugins.notices { logger.warning("\(notice)") }
         for warning in config.ineffectiveKeyWarnings() { logger.warning("\(warning)") }
