@@ -587,8 +587,17 @@ struct RaftBridgeTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let port = freePort()
         for round in 0..<20 {
-            let member = makeMember(id: 1, directory: dir, port: port)
-            try await member.node.start(bootstrapping: round == 0)
+            var member = makeMember(id: 1, directory: dir, port: port)
+            // Other tests in this process spawn programs: a child between fork and exec holds
+            // a copy of every descriptor, this listener's too, for a moment. So one bind may
+            // fail; a second one 50 ms later must not, or stop did not free the port.
+            do {
+                try await member.node.start(bootstrapping: round == 0)
+            } catch let error as PlainRaftSocket.Failure where error.code == EADDRINUSE {
+                try await Task.sleep(for: .milliseconds(50))
+                member = makeMember(id: 1, directory: dir, port: port)
+                try await member.node.start(bootstrapping: round == 0)
+            }
             await member.node.stop()
         }
     }
