@@ -84,7 +84,19 @@ enum ShowRendering {
         let peers = (status.peers ?? []).filter { $0 != status.leader }.map { "\"\($0)\"" }
         out += "\nRaft Status\n==========\n"
         out += table([["Leader", status.leader], ["Peers", "[\(peers.joined(separator: ", "))]"]])
+        if let license = status.license { out += "\n" + self.license(license) }
         return out
+    }
+
+    /// The License section of `show -v`: mode, status, expiry, days left and entitlements.
+    static func license(_ license: LicenseReport) -> String {
+        var rows = [["Mode", license.mode], ["Status", license.status]]
+        if let reason = license.reason { rows.append(["Reason", reason]) }
+        rows.append(["Expires", license.expiresAt ?? "unknown"])
+        rows.append(["Days Left", license.daysLeft.map(String.init) ?? "unknown"])
+        rows.append(["Data Nodes", license.entitlements.dataNodes.map(String.init) ?? "unlimited"])
+        rows.append(["Cores Per Data Node", license.entitlements.coresPerDataNode.map(String.init) ?? "unlimited"])
+        return "License\n=======\n" + table(rows)
     }
 
     /// Left-aligned columns separated by at least three spaces, like Go's tabwriter.

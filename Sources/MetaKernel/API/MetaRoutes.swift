@@ -8,6 +8,7 @@ import ServiceLifecycle
 /// |---|---|
 /// | `GET /ping` | 200 with the leader's Raft address as the body (empty when none) |
 /// | `GET /status` | this node's view: leader, its addresses, Raft peers (`null` when un-joined) |
+/// | `GET /debug/vars` | `entitlements`: `licenseExpiry`, `licenseType` (`none` without licensing) |
 /// | `GET /show-cluster` | the data and meta nodes of the cluster |
 /// | `GET /peers` | the Raft addresses of the members |
 /// | `POST /execute` | applies a JSON ``MetaCommand`` on the leader, answers `{"index":N}` once committed |
@@ -35,6 +36,7 @@ public struct MetaRoutes: Sendable {
         router.add(middleware: CommonHeadersMiddleware(version: version))
         router.get("/ping") { _, _ in await ping() }
         router.get("/status") { _, _ in JSONResponse.make(await node.clusterStatus()) }
+        router.get("/debug/vars") { _, _ in JSONResponse.make(DebugVars(gate: node.license)) }
         router.get("/show-cluster") { _, _ in await showCluster() }
         router.get("/peers") { _, _ in await peers() }
         router.post("/execute") { request, _ in await execute(request) }

@@ -20,12 +20,14 @@ public struct ClusterStatus: Sendable, Codable, Equatable {
     public var clusterID: UInt64?
     /// The node's software version (an extension of ours).
     public var version: String? = MetaBuild.version
+    /// The license, when the node checks one (an extension of ours).
+    public var license: LicenseReport?
 
     enum CodingKeys: String, CodingKey {
         case nodeType, leader
         case httpAddress = "httpAddr"
         case raftAddress = "raftAddr"
-        case peers, id, index, term, clusterID, version
+        case peers, id, index, term, clusterID, version, license
     }
 
     /// Creates a status.
@@ -49,5 +51,6 @@ public struct ClusterStatus: Sendable, Codable, Equatable {
         try c.encodeIfPresent(term, forKey: .term)
         try c.encodeIfPresent(clusterID, forKey: .clusterID)
         try c.encodeIfPresent(version, forKey: .version)
+        try c.encodeIfPresent(license, forKey: .license)
     }
 }

@@ -46,6 +46,30 @@ public final class LicenseGate: Sendable {
         return "metadata writes are refused: the license is not valid (\(reason)); renew it and reload the node"
     }
 
+    /// The license as `/status` shows it; `nil` when the node checks no license.
+    public func report(now: Date = Date()) -> LicenseReport? {
+        mode == "none" ? nil : LicenseReport(mode: mode, state: current, now: now)
+    }
+
+    /// Why a cluster of `count` data nodes, one of them with `cores` CPU cores, is refused, or
+    /// `nil` when the license allows it; `add-data` calls this with the count after the addition.
+    /// No licensing, or no state yet, allows it; a grace period honours the cached entitlements.
+    public func checkDataNodes(count: Int, cores: Int) -> String? {
+        guard let state = current else { return nil }
+        if case .invalid(let reason) = state.status {
+            return "data node refused: the license (\(mode)) is not valid (\(reason)); renew it and reload the node"
+        }
+        if let limit = state.maxDataNodes, count > limit {
+            return
+                "data node refused: \(count) data nodes exceed the license's influx_machines entitlement of \(limit) (\(mode)); remove a data node or get a license for more"
+        }
+        if let limit = state.maxCoresPerDataNode, cores > limit {
+            return
+                "data node refused: \(cores) cores exceed the license's influx_cores entitlement of \(limit) per data node (\(mode)); use a smaller node or get a license for more cores"
+        }
+        return nil
+    }
+
     /// One line for the log: the status and the time left.
     static func describe(_ state: LicenseState, now: Date) -> String {
         let expiry = state.expiresAt.map { " until \($0.formatted(.iso8601)) (\(timeLeft(until: $0, now: now)))" } ?? ""

@@ -264,7 +264,9 @@ public final class MetaNode: Sendable {
     public func clusterStatus() async -> ClusterStatus {
         let identity = raftIdentity.withLock { $0 }
         guard let node = raft, let identity, let status = try? await node.status() else {
-            return ClusterStatus(leader: "", httpAddress: httpAddress, raftAddress: raftAddress, peers: nil)
+            var result = ClusterStatus(leader: "", httpAddress: httpAddress, raftAddress: raftAddress, peers: nil)
+            result.license = license.report()
+            return result
         }
         var result = ClusterStatus(
             leader: status.leaderAddress,
@@ -276,6 +278,7 @@ public final class MetaNode: Sendable {
         result.term = status.term
         result.index = store.current.index
         result.clusterID = identity.clusterID != 0 ? identity.clusterID : store.current.clusterID
+        result.license = license.report()
         return result
     }
 }
