@@ -2,7 +2,7 @@
 
 Every fuzzer must finish with no failure: no crash, no hang, no leak, no bad input accepted,
 stored data untouched. The whole file takes about a minute. Longer runs:
-``python3 -m faults.fuzz.<http|raft|config> --seed S --iterations N`` (see faults/fuzz/README.md).
+``python3 -m faults.fuzz.<http|raft|config|license> --seed S --iterations N`` (see faults/fuzz/README.md).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from faults.fuzz import config as config_fuzz  # noqa: E402
 from faults.fuzz import http as http_fuzz  # noqa: E402
+from faults.fuzz import license as license_fuzz  # noqa: E402
 from faults.fuzz import raft as raft_fuzz  # noqa: E402
 from faults.fuzz.common import FuzzReport, bin_dir  # noqa: E402
 
@@ -33,7 +34,7 @@ def _check(report: FuzzReport) -> None:
     print(report.summary())
     assert report.executed > 0, "the fuzzer ran no case"
     assert report.failed == 0, f"{report.fuzzer} fuzzer: {report.failed} failed\n" + "\n".join(report.findings)
-    assert report.max_rss_kb < 256 * 1024
+    assert report.max_rss_kb < (license_fuzz.RSS_LIMIT_KB if report.fuzzer == "license" else 256 * 1024)
 
 
 def test_http_fuzzer(tmp_path: Path) -> None:
@@ -53,3 +54,10 @@ def test_raft_fuzzer(tmp_path: Path) -> None:
 def test_config_fuzzer(tmp_path: Path) -> None:
     _check(config_fuzz.run(SEED, len(config_fuzz.FIXED_CASES) + 30, str(tmp_path), keep=str(tmp_path / "failures"),
                            max_seconds=45))
+
+
+def test_license_fuzzer(tmp_path: Path) -> None:
+    # every mutation once (flips inside and outside the signed member, truncation, duplicate
+    # members, re-signed odd payloads, deep nesting, non-UTF-8, a 10 MB file) plus a few random
+    _check(license_fuzz.run(SEED, license_fuzz.FIXED + 15, str(tmp_path), keep=str(tmp_path / "failures"),
+                            max_seconds=60))
