@@ -366,7 +366,8 @@ def run(seed: int, iterations: int, workdir: str, keep: str | None = None, cases
             ncode, nerr, nrss = start_node(base, path, work / "node")
             report.observe_rss(nrss)
             rss = max(rss, nrss)
-            own = [line for line in nerr.splitlines() if line.startswith("influxd-meta: ")]
+            own = [line for line in nerr.splitlines()
+                   if line.startswith("influxd-meta: ") and not line.startswith("influxd-meta: warning: ")]
             if ncode is None:
                 problems.append(f"node: neither answered /ping nor exited within {TIMEOUT} s")
             elif ncode not in (0, 1):
