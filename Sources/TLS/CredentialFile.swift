@@ -30,7 +30,7 @@ struct CredentialFile {
                 )
             case .directory:
                 throw TLSError(.unreadableFile, "\(setting) \(path): is a directory")
-            case .notRegular:
+            case .notRegular, .tooLarge:
                 throw TLSError(.unreadableFile, "\(setting) \(path): is not a regular file")
             }
         }

@@ -22,10 +22,12 @@ public struct RegularFile: Sendable {
         case directory
         /// The path names something else that is not a regular file (a FIFO, a device).
         case notRegular
+        /// The file holds more than the reader's `maximumSize` bytes.
+        case tooLarge
     }
 
-    /// Reads `path`.
-    public static func read(_ path: String) throws(Failure) -> RegularFile {
+    /// Reads `path`, refusing files of more than `maximumSize` bytes without reading further.
+    public static func read(_ path: String, maximumSize: Int = .max) throws(Failure) -> RegularFile {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .system(errno) }
         defer { _ = close(descriptor) }
@@ -42,6 +44,7 @@ public struct RegularFile: Sendable {
         while true {
             let count = chunk.withUnsafeMutableBytes { readDescriptor(descriptor, into: $0) }
             if count > 0 {
+                guard bytes.count + count <= maximumSize else { throw .tooLarge }
                 bytes.append(contentsOf: chunk[0..<count])
             } else if count == 0 {
                 return RegularFile(bytes: bytes, permissions: permissions)

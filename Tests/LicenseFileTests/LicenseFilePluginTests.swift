@@ -88,6 +88,10 @@ struct LicenseFilePluginTests {
                 "this is a license key, not a license file; set it as [enterprise] license-key instead and remove license-path"
             ),
             ("missing.json", nil, "no such file or directory"),
+            (
+                "huge.json", [UInt8](repeating: UInt8(ascii: " "), count: 64 * 1024 + 1),
+                "larger than 64 KiB, which no license or issuer key file is"
+            ),
         ]
         for (name, bytes, reason) in cases {
             let path = "\(dir)/\(name)"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LicenseFile
 
 /// `influx-license keygen|issue|inspect`: makes issuer keys and signed license files for
 /// `[enterprise] license-path`, and checks them (docs/LICENSING.md).
@@ -17,16 +18,13 @@ struct InfluxLicense: ParsableCommand {
         Foundation.exit(1)
     }
 
-    /// The bytes of `path`, or exit 1 naming `option` and the file.
+    /// The bytes of `path`, or exit 1 naming `option` and the file; read as a node reads
+    /// license and issuer-key files, so that inspect refuses what a node refuses.
     static func read(_ path: String, option: String) -> [UInt8] {
         do {
-            return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch let error as CocoaError where error.code == .fileReadNoPermission {
-            fail("\(option) \(path): permission denied")
-        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
-            fail("\(option) \(path): no such file or directory")
+            return try LicenseFileReader.read(path)
         } catch {
-            fail("\(option) \(path): cannot read: \(error.localizedDescription)")
+            fail("\(option) \(path): \(error.text)")
         }
     }
 

@@ -8,7 +8,7 @@ import TLS
 
 /// Reads license and issuer-key files with the system's reason on failure, and tells when a
 /// file was replaced or edited.
-enum LicenseFileReader {
+public enum LicenseFileReader {
     /// What identifies one version of a file: device, inode, size and change times.
     struct Identity: Equatable {
         var device: UInt64
@@ -34,23 +34,32 @@ enum LicenseFileReader {
     /// The bytes of `path`.
     /// - Throws: the system's reason in lower case (`no such file or directory`); for
     ///   `permission denied`, also the user the node runs as.
-    static func read(_ path: String) throws(ReadFailure) -> [UInt8] {
+    public static func read(_ path: String) throws(ReadFailure) -> [UInt8] {
         do {
-            return try RegularFile.read(path).bytes
+            return try RegularFile.read(path, maximumSize: maximumSize).bytes
         } catch {
             switch error {
             case .system(let code): throw ReadFailure(code: code)
             case .directory, .notRegular: throw ReadFailure(code: EISDIR, text: "not a regular file")
+            case .tooLarge:
+                throw ReadFailure(
+                    code: EFBIG,
+                    text: "larger than \(maximumSize / 1024) KiB, which no license or issuer key file is"
+                )
             }
         }
     }
 
+    /// The largest license or issuer-key file read (a license is about 1 KiB), so that a wrong
+    /// path or a damaged file costs no more memory than that.
+    public static let maximumSize = 64 * 1024
+
     /// A file that could not be read.
-    struct ReadFailure: Error {
+    public struct ReadFailure: Error {
         /// The `errno`.
-        var code: Int32
+        public var code: Int32
         /// The reason, one line.
-        var text: String
+        public var text: String
 
         init(code: Int32, text: String? = nil) {
             self.code = code
