@@ -22,6 +22,17 @@ struct LicenseFormatTests {
         try verifier.verify(document)
     }
 
+    @Test("times are RFC 3339 UTC as written; a time that only parses by rolling over is refused")
+    func strictTimes() {
+        #expect(LicenseTime.parse("2027-01-01T00:00:00Z").map(LicenseTime.format) == "2027-01-01T00:00:00Z")
+        #expect(LicenseTime.parse("2027-01-01").map(LicenseTime.format) == "2027-01-01T00:00:00Z")
+        for text in [
+            "2099-01-01T25:00:00Z", "2099-02-30T00:00:00Z", "2099-13-01T00:00:00Z", "2027-01-01T00:00:00+01:00",
+        ] {
+            #expect(LicenseTime.parse(text) == nil, "\(text)")
+        }
+    }
+
     @Test("the original's field names are the JSON names")
     func originalNames() throws {
         let text = String(decoding: try fixtures.file(fixtures.license()), as: UTF8.self)

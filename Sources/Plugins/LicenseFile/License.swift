@@ -186,9 +186,12 @@ public enum LicenseTime {
         date.formatted(Date.ISO8601FormatStyle())
     }
 
-    /// Parses `2027-01-01T00:00:00Z`, or a bare date `2027-01-01` (midnight UTC).
+    /// Parses `2027-01-01T00:00:00Z`, or a bare date `2027-01-01` (midnight UTC). Strict: a
+    /// time that only parses by rolling over (`25:00:00`, February 30) is refused, since it
+    /// would not read back as written.
     public static func parse(_ text: String) -> Date? {
         let full = text.count == 10 ? text + "T00:00:00Z" : text
-        return try? Date.ISO8601FormatStyle().parse(full)
+        guard let date = try? Date.ISO8601FormatStyle().parse(full), format(date) == full else { return nil }
+        return date
     }
 }
