@@ -113,6 +113,7 @@ let package = Package(
                 "LicenseFile",
                 "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Sources/Apps/influx-license",
             swiftSettings: swiftSettings
