@@ -80,8 +80,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LicenseKey",
+            dependencies: ["MetaKernel", "TLS", "LicenseFile"],
+            path: "Sources/Plugins/LicenseKey",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "AppSupport",
-            dependencies: ["MetaKernel", "StaticHosts", "TLS", "LicenseFile"],
+            dependencies: ["MetaKernel", "StaticHosts", "TLS", "LicenseFile", "LicenseKey"],
             path: "Sources/Apps/AppSupport",
             swiftSettings: swiftSettings
         ),
@@ -146,6 +152,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LicenseKeyTests",
+            dependencies: ["LicenseKey", "LicenseFile", "TLS", "MetaKernel", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
