@@ -71,6 +71,7 @@ struct LicenseKeyClusterTests {
         try await server.start()
         let node = try node(server, key: LicenseServerProcess.revokedKey)
         try node.start(["-single-server"])
+        _ = try await eventually("\(node.root) to stop") { node.pid == nil ? true : nil }
         #expect(await node.waitForExit() == 1)
         let line =
             "influxd-meta: [enterprise] license-key: the license server \(server.url) "
