@@ -124,4 +124,26 @@ struct LicenseKeyClusterTests {
         #expect(!node.log.contains("grace period"), "\(node.log)")
         await node.stop()
     }
+
+    @Test("a key revoked while the node runs: writes refused with 403 naming the server's reason, reads go on")
+    func revokedWhileRunning() async throws {
+        let server = try await LicenseServerProcess()
+        try await server.start()
+        let node = try node(server, key: LicenseServerProcess.knownKey)
+        try node.start(["-single-server"])
+        try await waitForLeader(node)
+        #expect(try await createDatabase("before", on: node).status == 200)
+
+        await server.stop()
+        try server.writeKeys(revokingKnownKey: true)
+        try await server.start()
+        let refused = try await eventually("writes refused once the key is revoked", timeout: .seconds(20)) {
+            let reply = try await createDatabase("after", on: node)
+            return reply.status == 403 ? reply : nil
+        }
+        #expect(refused.text.contains("license key \(LicenseServerProcess.knownKey) is revoked"), "\(refused.text)")
+        #expect(try await client.get(node.httpAddress, "/status").status == 200)
+        await node.stop()
+        await server.stop()
+    }
 }

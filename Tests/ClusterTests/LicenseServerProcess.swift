@@ -30,9 +30,14 @@ final class LicenseServerProcess: @unchecked Sendable {
         self.validity = validity
         let made = try await runCommand(Binaries.license, ["keygen", "-out", "\(dir)/keys"])
         guard made.status == 0 else { throw CocoaError(.fileWriteUnknown) }
+        try writeKeys(revokingKnownKey: false)
+    }
+
+    /// Writes the keys file; the server reads it when it starts.
+    func writeKeys(revokingKnownKey: Bool) throws {
         let keys = """
             {"keys": [
-              {"key": "\(Self.knownKey)", "organization": "Acme", "data-nodes": 4, "cores": 8},
+              {"key": "\(Self.knownKey)", "organization": "Acme", "data-nodes": 4, "cores": 8, "revoked": \(revokingKnownKey)},
               {"key": "\(Self.revokedKey)", "organization": "Old", "data-nodes": 1, "cores": 1, "revoked": true}
             ]}
             """
