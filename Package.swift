@@ -117,9 +117,11 @@ let package = Package(
             name: "influx-license",
             dependencies: [
                 "LicenseFile",
+                "MetaKernel",
                 "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
             ],
             path: "Sources/Apps/influx-license",
             swiftSettings: swiftSettings

@@ -9,7 +9,12 @@ struct LicenseKeyClusterTests {
     let client = MetaClient(configuration: .init(timeout: .seconds(5)))
 
     /// A node with `key`, the server's URL and issuer, a 1 s refresh and a `grace` grace period.
-    func node(_ server: LicenseServerProcess, key: String, grace: String = "4h") throws -> MetaProcess {
+    func node(
+        _ server: LicenseServerProcess,
+        key: String,
+        grace: String = "4h",
+        meta: String = ""
+    ) throws -> MetaProcess {
         try MetaProcess(
             root: try makeTemporaryDirectory(),
             extraConfig: """
@@ -21,7 +26,8 @@ struct LicenseKeyClusterTests {
                 license-refresh-interval = "1s"
                 license-grace-period = "\(grace)"
 
-                """
+                """,
+            metaExtraConfig: meta
         )
     }
 
@@ -144,6 +150,38 @@ struct LicenseKeyClusterTests {
         #expect(refused.text.contains("license key \(LicenseServerProcess.knownKey) is revoked"), "\(refused.text)")
         #expect(try await client.get(node.httpAddress, "/status").status == 200)
         await node.stop()
+        await server.stop()
+    }
+
+    @Test("over HTTPS: the node trusts the server through [meta] https-certificate; without it, grace")
+    func https() async throws {
+        let server = try await LicenseServerProcess()
+        let cert = "\(server.dir)/server.crt"
+        let key = "\(server.dir)/server.key"
+        let made = try await runCommand(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-nodes", "-newkey", "rsa:2048", "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert,
+            ]
+        )
+        #expect(made.status == 0, "\(made.stderr)")
+        chmod(key, 0o600)
+        server.certificate = (cert, key)
+        try await server.start()
+        #expect(server.url.hasPrefix("https://"))
+
+        let trusting = try node(server, key: LicenseServerProcess.knownKey, meta: "https-certificate = \"\(cert)\"\n")
+        try trusting.start(["-single-server"])
+        try await waitForLeader(trusting)
+        #expect(trusting.log.contains("license valid until"), "\(trusting.log)")
+        await trusting.stop()
+
+        let untrusting = try node(server, key: LicenseServerProcess.knownKey)
+        try untrusting.start(["-single-server"])
+        try await waitForLeader(untrusting)
+        #expect(untrusting.log.contains("license in its grace period until"), "\(untrusting.log)")
+        await untrusting.stop()
         await server.stop()
     }
 }

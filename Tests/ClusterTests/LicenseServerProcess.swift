@@ -19,7 +19,9 @@ final class LicenseServerProcess: @unchecked Sendable {
     static let revokedKey = "dead0000-0000-0000-0000-000000000001"
 
     var address: String { "127.0.0.1:\(port)" }
-    var url: String { "http://\(address)/api/v1/licenses" }
+    /// A certificate and key file: `serve` with `-cert` and `-key-file` (HTTPS).
+    var certificate: (cert: String, key: String)?
+    var url: String { "\(certificate == nil ? "http" : "https")://\(address)/api/v1/licenses" }
     var issuerPublicKey: String { "\(dir)/keys/issuer.pub.pem" }
     var log: String { (try? String(contentsOfFile: "\(dir)/serve.log", encoding: .utf8)) ?? "" }
 
@@ -54,10 +56,11 @@ final class LicenseServerProcess: @unchecked Sendable {
         log.seekToEndOfFile()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Binaries.license)
-        process.arguments = [
-            "serve", "-bind", address, "-keys", "\(dir)/keys.json", "-key", "\(dir)/keys/issuer.key.pem",
-            "-validity", validity,
-        ]
+        process.arguments =
+            [
+                "serve", "-bind", address, "-keys", "\(dir)/keys.json", "-key", "\(dir)/keys/issuer.key.pem",
+                "-validity", validity,
+            ] + (certificate.map { ["-cert", $0.cert, "-key-file", $0.key] } ?? [])
         process.standardOutput = log
         process.standardError = log
         try process.run()

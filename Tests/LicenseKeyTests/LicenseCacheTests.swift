@@ -41,15 +41,15 @@ struct LicenseCacheTests {
         #expect(cache.load(issuers: [try Ed25519.PrivateKey.generate().publicKey]) == nil)
     }
 
-    @Test("http URLs split into address and path; others are refused")
+    @Test("http(s) URLs split into address, path and scheme; others are refused")
     func split() {
-        #expect(
-            LicenseServerClient.split("http://127.0.0.1:8780/api/v1/licenses")! == (
-                "127.0.0.1:8780", "/api/v1/licenses"
-            )
-        )
-        #expect(LicenseServerClient.split("http://license.example/api")! == ("license.example:80", "/api"))
-        #expect(LicenseServerClient.split("https://license.example/api") == nil)
+        let local = LicenseServerClient.split("http://127.0.0.1:8780/api/v1/licenses")
+        #expect(local.map { [$0.0, $0.1, "\($0.2)"] } == ["127.0.0.1:8780", "/api/v1/licenses", "false"])
+        let plain = LicenseServerClient.split("http://license.example/api")
+        #expect(plain.map { [$0.0, $0.1, "\($0.2)"] } == ["license.example:80", "/api", "false"])
+        let secure = LicenseServerClient.split("https://license.example/api")
+        #expect(secure.map { [$0.0, $0.1, "\($0.2)"] } == ["license.example:443", "/api", "true"])
+        #expect(LicenseServerClient.split("ftp://license.example/api") == nil)
         #expect(LicenseServerClient.split("http:///x") == nil)
     }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import LicenseFile
+import MetaKernel
 import TLS
 
 extension InfluxLicense {
@@ -26,6 +28,15 @@ extension InfluxLicense {
             help: "How long an issued license is valid: 8h, 30m, 90s."
         )
         var validity = "8h"
+
+        @Option(name: .customLong("cert", withSingleDash: true), help: "A PEM certificate: serve HTTPS.")
+        var certificate: String?
+
+        @Option(
+            name: .customLong("key-file", withSingleDash: true),
+            help: "The certificate's PEM private key, when not in -cert."
+        )
+        var keyFile: String?
 
         func validate() throws {
             guard LicenseServer.seconds(validity) != nil else {
@@ -67,8 +78,25 @@ extension InfluxLicense {
                     body: .init(byteBuffer: ByteBuffer(bytes: bytes))
                 )
             }
+            var serverBuilder: HTTPServerBuilder = .http1()
+            if let certificate {
+                do {
+                    let context = try TLSContext(
+                        configuration: .init(
+                            certificatePath: certificate,
+                            privateKeyPath: keyFile ?? "",
+                            trustRoots: .init(),
+                            verifyPeer: false
+                        )
+                    )
+                    serverBuilder = .http1(over: OpenSSLTransport(context: context))
+                } catch {
+                    InfluxLicense.fail("-cert \(certificate): \(error)")
+                }
+            }
             let app = Application(
                 router: router,
+                server: serverBuilder,
                 configuration: .init(address: .hostname(host, port: port), serverName: nil),
                 onServerRunning: { channel in
                     let line =

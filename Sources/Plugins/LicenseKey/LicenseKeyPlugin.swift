@@ -33,6 +33,10 @@ public struct LicenseKeyPlugin: Licensing {
         public var tick: Duration
         /// The longest one fetch may take.
         public var timeout: Duration
+        /// Extra trust anchors for an `https://` server (`[meta] https-certificate`), if any.
+        public var anchorFile: String?
+        /// Whether an `https://` server's certificate is verified (not `[meta] https-insecure-tls`).
+        public var verifyPeer: Bool
 
         /// Creates a configuration: 4 h refresh and grace, 14-day cache, retry each minute.
         public init(
@@ -47,7 +51,9 @@ public struct LicenseKeyPlugin: Licensing {
             cacheLifetime: Duration = .seconds(14 * 86_400),
             retryInterval: Duration = .seconds(60),
             tick: Duration = .seconds(1),
-            timeout: Duration = .seconds(10)
+            timeout: Duration = .seconds(10),
+            anchorFile: String? = nil,
+            verifyPeer: Bool = true
         ) {
             self.key = key
             self.serverURL = serverURL
@@ -61,6 +67,8 @@ public struct LicenseKeyPlugin: Licensing {
             self.retryInterval = min(retryInterval, refreshInterval)
             self.tick = tick
             self.timeout = timeout
+            self.anchorFile = anchorFile
+            self.verifyPeer = verifyPeer
         }
 
         /// The `[enterprise]` license keys, `[meta] dir` and `hostname` of `config`.
@@ -72,7 +80,9 @@ public struct LicenseKeyPlugin: Licensing {
                 cachePath: "\(config.meta.dir)/license-cache.json",
                 host: config.hostname.isEmpty ? "localhost" : config.hostname,
                 refreshInterval: config.enterprise.licenseRefreshInterval.duration,
-                gracePeriod: config.enterprise.licenseGracePeriod.duration
+                gracePeriod: config.enterprise.licenseGracePeriod.duration,
+                anchorFile: config.meta.httpsCertificate.isEmpty ? nil : config.meta.httpsCertificate,
+                verifyPeer: !config.meta.httpsInsecureTLS
             )
         }
     }
@@ -231,7 +241,9 @@ public struct LicenseKeyPlugin: Licensing {
             url: configuration.serverURL,
             key: configuration.key,
             host: configuration.host,
-            timeout: configuration.timeout
+            timeout: configuration.timeout,
+            anchorFile: configuration.anchorFile,
+            verifyPeer: configuration.verifyPeer
         )
     }
 

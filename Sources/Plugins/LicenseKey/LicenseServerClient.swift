@@ -19,14 +19,30 @@ struct LicenseServerClient: Sendable {
     let key: String
     let host: String
     let timeout: Duration
+    /// For `https://` URLs: the file of extra trust anchors (`[meta] https-certificate`), if any.
+    let anchorFile: String?
+    /// For `https://` URLs: whether the server's certificate is verified.
+    let verifyPeer: Bool
 
     /// POSTs the key and verifies the answer against `issuers` at `now`.
     func fetch(issuers: [Ed25519.PublicKey], now: Date) async -> Outcome {
-        guard let (address, path) = Self.split(url) else {
-            return .unreachable("not an http://host[:port]/path URL (this build fetches only http:// URLs)")
+        guard let (address, path, secure) = Self.split(url) else {
+            return .unreachable("not an http(s)://host[:port]/path URL")
+        }
+        var transport: any Transport = PlainTransport()
+        if secure {
+            let trust = TLSContext.TrustRoots(system: true, anchorFile: anchorFile)
+            do {
+                let context = try TLSContext(
+                    configuration: .init(certificatePath: "", trustRoots: trust, verifyPeer: verifyPeer)
+                )
+                transport = OpenSSLTransport(context: context)
+            } catch {
+                return .unreachable("cannot set up TLS: \(error)")
+            }
         }
         let body = (try? JSONEncoder().encode(["key": key, "host": host, "product": "influxd-meta"])) ?? Data()
-        let client = MetaClient(configuration: .init(timeout: timeout, maximumRedirects: 0))
+        let client = MetaClient(configuration: .init(transport: transport, timeout: timeout, maximumRedirects: 0))
         let reply: MetaClient.Reply
         do {
             reply = try await client.post(address, path, json: Array(body))
@@ -51,15 +67,17 @@ struct LicenseServerClient: Sendable {
         }
     }
 
-    /// `http://host:port/path` as `host:port` (port 80 by default) and `/path`.
-    static func split(_ url: String) -> (String, String)? {
-        guard url.hasPrefix("http://") else { return nil }
-        let rest = url.dropFirst("http://".count)
+    /// `http(s)://host:port/path` as `host:port` (port 80 or 443 by default), `/path` and
+    /// whether it is `https`.
+    static func split(_ url: String) -> (String, String, Bool)? {
+        let secure = url.hasPrefix("https://")
+        guard secure || url.hasPrefix("http://") else { return nil }
+        let rest = url.dropFirst(secure ? "https://".count : "http://".count)
         let slash = rest.firstIndex(of: "/") ?? rest.endIndex
         let authority = String(rest[..<slash])
         let path = slash == rest.endIndex ? "/" : String(rest[slash...])
         guard !authority.isEmpty else { return nil }
         let hasPort = authority.last != "]" && authority.contains(":")
-        return (hasPort ? authority : "\(authority):80", path)
+        return (hasPort ? authority : "\(authority):\(secure ? 443 : 80)", path, secure)
     }
 }
