@@ -95,6 +95,8 @@ public struct LicenseKeyPlugin: Licensing {
 
     final class Box: Sendable {
         let value = Mutex<Date?>(nil)
+        /// Whether the last fetch got a license, so the monitor retries soon after a failed check.
+        let fetched = Mutex<Bool>(false)
     }
 
     /// Creates the plugin.
@@ -111,6 +113,7 @@ public struct LicenseKeyPlugin: Licensing {
         switch await client.fetch(issuers: issuers, now: now) {
         case .granted(let license, let bytes):
             cache.save(bytes, now: now)
+            graceUntil.fetched.withLock { $0 = true }
             return Self.state(of: license)
         case .rejected(let reason):
             throw LicenseError(
@@ -124,14 +127,18 @@ public struct LicenseKeyPlugin: Licensing {
     /// Refreshes every `refreshInterval` (retrying failures every `retryInterval`) and reports
     /// each new state; a rejected key, a lapsed cache or an ended grace period is `.invalid`.
     public func monitor(onChange: @Sendable (LicenseState) -> Void) async {
-        guard let issuers = try? issuerKeys() else { return }
         var last: LicenseState?
-        var nextFetch = Date().addingTimeInterval(Self.seconds(configuration.refreshInterval))
+        let fetched = graceUntil.fetched.withLock { $0 }
+        var nextFetch = Date().addingTimeInterval(
+            Self.seconds(fetched ? configuration.refreshInterval : configuration.retryInterval)
+        )
         var current: LicenseState?
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.tick)
             let now = Date()
             if now >= nextFetch {
+                // Re-read each time; without usable keys every answer fails verification, with the reason.
+                let issuers = (try? issuerKeys()) ?? []
                 switch await client.fetch(issuers: issuers, now: now) {
                 case .granted(let license, let bytes):
                     cache.save(bytes, now: now)
