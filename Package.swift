@@ -80,8 +80,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LicenseKey",
+            dependencies: ["MetaKernel", "TLS", "LicenseFile"],
+            path: "Sources/Plugins/LicenseKey",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "AppSupport",
-            dependencies: ["MetaKernel", "StaticHosts", "TLS", "LicenseFile"],
+            dependencies: ["MetaKernel", "StaticHosts", "TLS", "LicenseFile", "LicenseKey"],
             path: "Sources/Apps/AppSupport",
             swiftSettings: swiftSettings
         ),
@@ -111,8 +117,11 @@ let package = Package(
             name: "influx-license",
             dependencies: [
                 "LicenseFile",
+                "MetaKernel",
                 "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
             ],
             path: "Sources/Apps/influx-license",
             swiftSettings: swiftSettings
@@ -145,6 +154,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LicenseKeyTests",
+            dependencies: ["LicenseKey", "LicenseFile", "TLS", "MetaKernel", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

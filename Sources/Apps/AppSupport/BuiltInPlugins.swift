@@ -1,4 +1,5 @@
 import LicenseFile
+import LicenseKey
 public import MetaKernel
 import StaticHosts
 import TLS
@@ -13,6 +14,7 @@ public enum BuiltInPlugins {
         OpenSSLTransport.register(in: &catalog)
         OpenSSLMessageAuthenticator.register(in: &catalog)
         LicenseFilePlugin.register(in: &catalog)
+        LicenseKeyPlugin.register(in: &catalog)
         return catalog
     }
 }

@@ -2,14 +2,14 @@ import ArgumentParser
 import Foundation
 import LicenseFile
 
-/// `influx-license keygen|issue|inspect`: makes issuer keys and signed license files for
-/// `[enterprise] license-path`, and checks them (docs/LICENSING.md).
+/// `influx-license keygen|issue|inspect|serve`: makes issuer keys and signed license files for
+/// `[enterprise] license-path`, checks them, and serves licenses for `license-key` (docs/LICENSING.md).
 @main
-struct InfluxLicense: ParsableCommand {
+struct InfluxLicense: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "influx-license",
         abstract: "Makes and checks InfluxDB Enterprise license files.",
-        subcommands: [Keygen.self, Issue.self, Inspect.self]
+        subcommands: [Keygen.self, Issue.self, Inspect.self, Serve.self]
     )
 
     /// Writes `influx-license: message` to standard error and exits 1.

@@ -14,6 +14,9 @@ extension ConfigKey {
         .string(.enterprise, "license-key", \.enterprise.licenseKey).secret(),
         .string(.enterprise, "license-path", \.enterprise.licensePath),
         .strings(.enterprise, "license-issuer-keys", \.enterprise.licenseIssuerKeys),
+        .string(.enterprise, "license-server-url", \.enterprise.licenseServerURL),
+        .duration(.enterprise, "license-refresh-interval", \.enterprise.licenseRefreshInterval, .positive),
+        .duration(.enterprise, "license-grace-period", \.enterprise.licenseGracePeriod, .positive),
         .bool(.enterprise, "registration-enabled", \.enterprise.registrationEnabled),
         .string(.enterprise, "registration-server-url", \.enterprise.registrationServerURL),
 

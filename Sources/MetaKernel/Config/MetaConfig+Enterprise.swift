@@ -12,6 +12,16 @@ extension MetaConfig {
         /// `license-issuer-keys` (`INFLUXDB_ENTERPRISE_LICENSE_ISSUER_KEYS`), default `[]`: PEM Ed25519 public-key
         /// files of the issuers whose license files ``licensePath`` may hold (docs/LICENSING.md).
         public var licenseIssuerKeys: [String]
+        /// `license-server-url` (`INFLUXDB_ENTERPRISE_LICENSE_SERVER_URL`), default
+        /// `http://license.influxdata.invalid/api/v1/licenses` (a placeholder): where ``licenseKey`` is exchanged
+        /// for a signed temporary license.
+        public var licenseServerURL: String
+        /// `license-refresh-interval` (`INFLUXDB_ENTERPRISE_LICENSE_REFRESH_INTERVAL`), default `4h`: how often a
+        /// ``licenseKey`` node fetches a fresh license.
+        public var licenseRefreshInterval: GoDuration
+        /// `license-grace-period` (`INFLUXDB_ENTERPRISE_LICENSE_GRACE_PERIOD`), default `4h`: how long a
+        /// ``licenseKey`` node that never reached its license server keeps taking writes.
+        public var licenseGracePeriod: GoDuration
         /// `registration-enabled` (`INFLUXDB_ENTERPRISE_REGISTRATION_ENABLED`), default `false`: register this
         /// node with ``registrationServerURL``.
         public var registrationEnabled: Bool
@@ -24,6 +34,9 @@ extension MetaConfig {
             self.licenseKey = ""
             self.licensePath = ""
             self.licenseIssuerKeys = []
+            self.licenseServerURL = "http://license.influxdata.invalid/api/v1/licenses"
+            self.licenseRefreshInterval = GoDuration(.seconds(4 * 3600))
+            self.licenseGracePeriod = GoDuration(.seconds(4 * 3600))
             self.registrationEnabled = false
             self.registrationServerURL = ""
         }

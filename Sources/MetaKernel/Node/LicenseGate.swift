@@ -79,6 +79,7 @@ public final class LicenseGate: Sendable {
         case .grace(let until):
             return
                 "license in its grace period until \(until.formatted(.iso8601)) (\(timeLeft(until: until, now: now)))"
+                + (state.notice.map { "; \($0)" } ?? "")
         case .invalid(let reason):
             return "license not valid: \(reason); metadata writes are refused until it is renewed"
         }

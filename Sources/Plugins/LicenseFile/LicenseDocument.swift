@@ -60,7 +60,7 @@ public struct LicenseDocument: Sendable {
     }
 
     /// `license.expires_at: not an RFC 3339 time`, `license.key is missing`.
-    static func describe(_ error: any Error) -> String {
+    public static func describe(_ error: any Error) -> String {
         func path(_ keys: [any CodingKey]) -> String {
             (["license"] + keys.map(\.stringValue)).joined(separator: ".")
         }

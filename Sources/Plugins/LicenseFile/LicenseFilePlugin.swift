@@ -165,7 +165,7 @@ public struct LicenseFilePlugin: Licensing {
     }
 
     /// The built-in keys and those of `license-issuer-keys`.
-    func issuerKeys() throws(LicenseError) -> [Ed25519.PublicKey] {
+    public func issuerKeys() throws(LicenseError) -> [Ed25519.PublicKey] {
         var keys: [Ed25519.PublicKey] = []
         for pem in configuration.builtInIssuerKeys {
             // A built-in key that does not parse is a build defect, not a configuration problem.

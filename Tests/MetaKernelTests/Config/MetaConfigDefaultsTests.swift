@@ -86,6 +86,9 @@ struct MetaConfigDefaultsTests {
                 license-key = ""
                 license-path = ""
                 license-issuer-keys = []
+                license-server-url = "http://license.influxdata.invalid/api/v1/licenses"
+                license-refresh-interval = "4h0m0s"
+                license-grace-period = "4h0m0s"
                 registration-enabled = false
                 registration-server-url = ""
 
@@ -153,6 +156,9 @@ struct MetaConfigDefaultsTests {
                 "INFLUXDB_REPORTING_DISABLED", "INFLUXDB_BIND_ADDRESS", "INFLUXDB_HOSTNAME",
                 "INFLUXDB_ENTERPRISE_LICENSE_KEY", "INFLUXDB_ENTERPRISE_LICENSE_PATH",
                 "INFLUXDB_ENTERPRISE_LICENSE_ISSUER_KEYS",
+                "INFLUXDB_ENTERPRISE_LICENSE_SERVER_URL",
+                "INFLUXDB_ENTERPRISE_LICENSE_REFRESH_INTERVAL",
+                "INFLUXDB_ENTERPRISE_LICENSE_GRACE_PERIOD",
                 "INFLUXDB_ENTERPRISE_REGISTRATION_ENABLED", "INFLUXDB_ENTERPRISE_REGISTRATION_SERVER_URL",
                 "INFLUXDB_META_DIR", "INFLUXDB_META_BIND_ADDRESS", "INFLUXDB_META_HTTP_BIND_ADDRESS",
                 "INFLUXDB_META_HTTPS_ENABLED", "INFLUXDB_META_HTTPS_CERTIFICATE", "INFLUXDB_META_HTTPS_PRIVATE_KEY",

@@ -1,0 +1,83 @@
+import FoundationEssentials
+import LicenseFile
+import MetaKernel
+import TLS
+
+/// Exchanges a license key for a signed license at `[enterprise] license-server-url`.
+struct LicenseServerClient: Sendable {
+    /// What the server said.
+    enum Outcome: Sendable {
+        /// A license that verifies, and the file's bytes.
+        case granted(License, [UInt8])
+        /// The server refused the key, or returned a license that does not verify: the reason.
+        case rejected(String)
+        /// No usable answer: the reason.
+        case unreachable(String)
+    }
+
+    let url: String
+    let key: String
+    let host: String
+    let timeout: Duration
+    /// For `https://` URLs: the file of extra trust anchors (`[meta] https-certificate`), if any.
+    let anchorFile: String?
+    /// For `https://` URLs: whether the server's certificate is verified.
+    let verifyPeer: Bool
+
+    /// POSTs the key and verifies the answer against `issuers` at `now`.
+    func fetch(issuers: [Ed25519.PublicKey], now: Date) async -> Outcome {
+        guard let (address, path, secure) = Self.split(url) else {
+            return .unreachable("not an http(s)://host[:port]/path URL")
+        }
+        var transport: any Transport = PlainTransport()
+        if secure {
+            let trust = TLSContext.TrustRoots(system: true, anchorFile: anchorFile)
+            do {
+                let context = try TLSContext(
+                    configuration: .init(certificatePath: "", trustRoots: trust, verifyPeer: verifyPeer)
+                )
+                transport = OpenSSLTransport(context: context)
+            } catch {
+                return .unreachable("cannot set up TLS: \(error)")
+            }
+        }
+        let body = (try? JSONEncoder().encode(["key": key, "host": host, "product": "influxd-meta"])) ?? Data()
+        let client = MetaClient(configuration: .init(transport: transport, timeout: timeout, maximumRedirects: 0))
+        let reply: MetaClient.Reply
+        do {
+            reply = try await client.post(address, path, json: Array(body))
+        } catch {
+            return .unreachable(error.message)
+        }
+        if reply.status == 403 {
+            return .rejected(reply.errorMessage ?? "403 \(reply.text)")
+        }
+        guard reply.status == 200 else {
+            return .unreachable("it answered \(reply.status) \(reply.errorMessage ?? "")")
+        }
+        do throws(LicenseProblem) {
+            let document = try LicenseDocument.parse(reply.body)
+            try LicenseVerifier(trusting: issuers).verify(document, now: now)
+            guard document.license.key == key else {
+                return .rejected("it returned a license for another key (\(document.license.key))")
+            }
+            return .granted(document.license, reply.body)
+        } catch {
+            return .rejected("it returned a license that does not verify: \(error.reason)")
+        }
+    }
+
+    /// `http(s)://host:port/path` as `host:port` (port 80 or 443 by default), `/path` and
+    /// whether it is `https`.
+    static func split(_ url: String) -> (String, String, Bool)? {
+        let secure = url.hasPrefix("https://")
+        guard secure || url.hasPrefix("http://") else { return nil }
+        let rest = url.dropFirst(secure ? "https://".count : "http://".count)
+        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+        let authority = String(rest[..<slash])
+        let path = slash == rest.endIndex ? "/" : String(rest[slash...])
+        guard !authority.isEmpty else { return nil }
+        let hasPort = authority.last != "]" && authority.contains(":")
+        return (hasPort ? authority : "\(authority):\(secure ? 443 : 80)", path, secure)
+    }
+}
