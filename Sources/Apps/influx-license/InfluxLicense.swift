@@ -28,23 +28,39 @@ struct InfluxLicense: AsyncParsableCommand {
         }
     }
 
-    /// Creates `path` with `mode` (refusing to replace an existing file when `exclusive`) and
-    /// writes `bytes`, or exits 1 with the system's reason.
+    /// Writes `bytes` to `path` with `mode`, or exits 1 with the system's reason. With
+    /// `exclusive` an existing file is refused; otherwise the file is replaced atomically (a
+    /// temporary file in the same folder, renamed over it), so that a node re-reading a license
+    /// while it is being replaced sees the old file or the new one, never a part.
     static func write(_ bytes: [UInt8], to path: String, mode: mode_t, exclusive: Bool) {
+        let target = exclusive ? path : "\(path).tmp-\(getpid())"
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC)
-        let descriptor = open(path, flags, mode)
+        let descriptor = open(target, flags, mode)
         guard descriptor >= 0 else {
             let reason = String(cString: strerror(errno)).lowercased()
             fail("\(path): \(reason)\(errno == EEXIST ? "; remove it or choose another -out" : "")")
         }
-        defer { close(descriptor) }
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes {
                 Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
             }
-            guard written > 0 else { fail("\(path): \(String(cString: strerror(errno)).lowercased())") }
+            guard written > 0 else {
+                let reason = String(cString: strerror(errno)).lowercased()
+                close(descriptor)
+                if !exclusive { unlink(target) }
+                fail("\(path): \(reason)")
+            }
             offset += written
         }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard !exclusive else { return }
+        guard synced, rename(target, path) == 0 else {
+            let reason = String(cString: strerror(errno)).lowercased()
+            unlink(target)
+            fail("\(path): \(reason)")
+        }
+
     }
 }

@@ -68,12 +68,19 @@ public struct LicenseFilePlugin: Licensing {
         var identity = LicenseFileReader.identity(of: configuration.path)
         var license: License?
         var last: LicenseState?
-        func reload(now: Date) {
+        func reload(now: Date) async {
             do throws(LicenseError) {
                 license = try load(now: now)
             } catch {
-                license = nil
-                report(LicenseState(status: .invalid(reason: error.message)))
+                // A file caught while it is copied in place reads short: look once more
+                // before the node stops taking writes over it.
+                try? await Task.sleep(for: Self.rereadDelay)
+                do throws(LicenseError) {
+                    license = try load(now: Date())
+                } catch {
+                    license = nil
+                    report(LicenseState(status: .invalid(reason: error.message)))
+                }
             }
         }
         func report(_ state: LicenseState) {
@@ -91,7 +98,7 @@ public struct LicenseFilePlugin: Licensing {
             }
         }
 
-        reload(now: Date())
+        await reload(now: Date())
         evaluate(now: Date())
         let (events, sink) = AsyncStream<Bool>.makeStream()
         await withTaskGroup(of: Void.self) { group in
@@ -113,13 +120,16 @@ public struct LicenseFilePlugin: Licensing {
                 let current = LicenseFileReader.identity(of: configuration.path)
                 if signalled || current != identity {
                     identity = current
-                    reload(now: now)
+                    await reload(now: now)
                 }
                 evaluate(now: now)
             }
             group.cancelAll()
         }
     }
+
+    /// How long the monitor waits before it reads a file that did not verify a second time.
+    static let rereadDelay = Duration.milliseconds(250)
 
     /// The state of a verified license at `now`, with a notice inside 30, 7 and 1 days of expiry.
     static func state(of license: License, now: Date) -> LicenseState {
