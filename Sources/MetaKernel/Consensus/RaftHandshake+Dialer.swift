@@ -8,7 +8,7 @@ extension RaftHandshake {
     /// It sends the ``RaftPreamble``, reads and checks the listener's ``PortalHello``, then sends
     /// its ``DialerProof``. ``Action/read(_:)`` never asks for more bytes than the hello still
     /// needs.
-    struct Dialer {
+    struct Dialer: RaftHandshakeMachine {
         /// What the caller does next.
         enum Action: Equatable {
             /// Write these bytes to the listener and call ``next()`` again.
@@ -40,7 +40,7 @@ extension RaftHandshake {
         private let preamble: RaftPreamble
         private let authentication: RaftAuthentication
         private var state = State.start
-        private var received = ByteBuffer()
+        var received = ByteBuffer()
 
         /// - Parameters:
         ///   - preamble: This node's id, address and fresh nonce.
@@ -48,17 +48,6 @@ extension RaftHandshake {
         init(preamble: RaftPreamble, authentication: RaftAuthentication) {
             self.preamble = preamble
             self.authentication = authentication
-        }
-
-        /// Adds bytes read from the connection.
-        mutating func receive(_ bytes: ByteBuffer) {
-            var bytes = bytes
-            received.writeBuffer(&bytes)
-        }
-
-        /// Adds bytes read from the connection.
-        mutating func receive(_ bytes: some Sequence<UInt8>) {
-            received.writeBytes(bytes)
         }
 
         /// The next step; call until it is ``Action/read(_:)`` (then after more bytes), or the

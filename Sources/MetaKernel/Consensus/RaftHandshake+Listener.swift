@@ -9,7 +9,7 @@ extension RaftHandshake {
     /// checks the dialer's ``DialerProof``. ``Action/read(_:)`` never asks for more bytes than the
     /// message being read still needs, so a reader that reads no more than that takes none of
     /// libraft's bytes from the socket.
-    struct Listener {
+    struct Listener: RaftHandshakeMachine {
         /// What the caller does next.
         enum Action: Equatable {
             /// Read at most this many bytes (at least one), pass them to ``receive(_:)`` and call
@@ -32,22 +32,11 @@ extension RaftHandshake {
 
         private let authentication: RaftAuthentication
         private var state = State.awaitingPreamble
-        private var received = ByteBuffer()
+        var received = ByteBuffer()
 
         /// - Parameter authentication: What this node proves and demands.
         init(authentication: RaftAuthentication) {
             self.authentication = authentication
-        }
-
-        /// Adds bytes read from the connection.
-        mutating func receive(_ bytes: ByteBuffer) {
-            var bytes = bytes
-            received.writeBuffer(&bytes)
-        }
-
-        /// Adds bytes read from the connection.
-        mutating func receive(_ bytes: some Sequence<UInt8>) {
-            received.writeBytes(bytes)
         }
 
         /// The next step; call until it is ``Action/read(_:)`` (then after more bytes), or the
