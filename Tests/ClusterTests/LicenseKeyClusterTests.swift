@@ -156,17 +156,7 @@ struct LicenseKeyClusterTests {
     @Test("over HTTPS: the node trusts the server through [meta] https-certificate; without it, grace")
     func https() async throws {
         let server = try await LicenseServerProcess()
-        let cert = "\(server.dir)/server.crt"
-        let key = "\(server.dir)/server.key"
-        let made = try await runCommand(
-            "/usr/bin/openssl",
-            [
-                "req", "-x509", "-nodes", "-newkey", "rsa:2048", "-days", "2", "-subj", "/CN=127.0.0.1",
-                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert,
-            ]
-        )
-        #expect(made.status == 0, "\(made.stderr)")
-        chmod(key, 0o600)
+        let (cert, key) = try await makeSelfSignedCertificate(in: server.dir, name: "server")
         server.certificate = (cert, key)
         try await server.start()
         #expect(server.url.hasPrefix("https://"))

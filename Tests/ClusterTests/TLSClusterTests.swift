@@ -7,20 +7,9 @@ import Testing
 @Suite("Three meta nodes over TLS", .serialized)
 struct TLSClusterTests {
     /// A self-signed certificate for 127.0.0.1 shared by the nodes (each trusts its own
-    /// certificate file), made with the openssl CLI.
+    /// certificate file).
     func makeCertificate(in dir: String) async throws -> (cert: String, key: String) {
-        let cert = "\(dir)/meta.crt"
-        let key = "\(dir)/meta.key"
-        let result = try await runCommand(
-            "/usr/bin/openssl",
-            [
-                "req", "-x509", "-nodes", "-newkey", "rsa:2048", "-days", "2", "-subj", "/CN=127.0.0.1",
-                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert,
-            ]
-        )
-        #expect(result.status == 0, "\(result.stderr)")
-        chmod(key, 0o600)
-        return (cert, key)
+        try await makeSelfSignedCertificate(in: dir, name: "meta")
     }
 
     @Test("join, show and writes over https; plain HTTP and unverified ctl are refused")
