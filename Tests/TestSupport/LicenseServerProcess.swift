@@ -1,32 +1,31 @@
 import Foundation
 import MetaKernel
-import TestSupport
 
 /// A running `influx-license serve` with its own issuer and keys file, for key-mode tests.
-final class LicenseServerProcess: @unchecked Sendable {
+public final class LicenseServerProcess: @unchecked Sendable {
     /// The folder with the issuer keys, the keys file and the server's log.
-    let dir: String
+    public let dir: String
     /// The port it listens on (kept across restarts).
-    let port: Int
+    public let port: Int
     /// `-validity`.
-    let validity: String
+    public let validity: String
     // Touched only by the test task that owns this object.
     private var process: Process?
 
     /// The key the keys file knows.
-    static let knownKey = "0f5d7de6-f5f9-4e96-9611-5ee3212cae34"
+    public static let knownKey = "0f5d7de6-f5f9-4e96-9611-5ee3212cae34"
     /// The key the keys file lists as revoked.
-    static let revokedKey = "dead0000-0000-0000-0000-000000000001"
+    public static let revokedKey = "dead0000-0000-0000-0000-000000000001"
 
-    var address: String { "127.0.0.1:\(port)" }
+    public var address: String { "127.0.0.1:\(port)" }
     /// A certificate and key file: `serve` with `-cert` and `-key-file` (HTTPS).
-    var certificate: (cert: String, key: String)?
-    var url: String { "\(certificate == nil ? "http" : "https")://\(address)/api/v1/licenses" }
-    var issuerPublicKey: String { "\(dir)/keys/issuer.pub.pem" }
-    var log: String { (try? String(contentsOfFile: "\(dir)/serve.log", encoding: .utf8)) ?? "" }
+    public var certificate: (cert: String, key: String)?
+    public var url: String { "\(certificate == nil ? "http" : "https")://\(address)/api/v1/licenses" }
+    public var issuerPublicKey: String { "\(dir)/keys/issuer.pub.pem" }
+    public var log: String { (try? String(contentsOfFile: "\(dir)/serve.log", encoding: .utf8)) ?? "" }
 
     /// Makes an issuer and a keys file; does not start the server.
-    init(validity: String = "8h") async throws {
+    public init(validity: String = "8h") async throws {
         dir = try makeTemporaryDirectory("license-server")
         port = freePort()
         self.validity = validity
@@ -36,7 +35,7 @@ final class LicenseServerProcess: @unchecked Sendable {
     }
 
     /// Writes the keys file; the server reads it when it starts.
-    func writeKeys(revokingKnownKey: Bool) throws {
+    public func writeKeys(revokingKnownKey: Bool) throws {
         let keys = """
             {"keys": [
               {"key": "\(Self.knownKey)", "organization": "Acme", "data-nodes": 4, "cores": 8, "revoked": \(revokingKnownKey)},
@@ -47,7 +46,7 @@ final class LicenseServerProcess: @unchecked Sendable {
     }
 
     /// Starts the server and waits until it accepts connections.
-    func start() async throws {
+    public func start() async throws {
         let logPath = "\(dir)/serve.log"
         if !FileManager.default.fileExists(atPath: logPath) {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -72,7 +71,7 @@ final class LicenseServerProcess: @unchecked Sendable {
     }
 
     /// Kills the server and waits for it to exit.
-    func stop() async {
+    public func stop() async {
         guard let process else { return }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         await Task.detached { process.waitUntilExit() }.value
