@@ -79,6 +79,8 @@ POSITIVE = 1  # ns
 KEYS = [
     Key("", "reporting-disabled", BOOL), Key("", "bind-address", ADDR_OR_EMPTY), Key("", "hostname", STR),
     Key("enterprise", "license-key", STR), Key("enterprise", "license-path", STR),
+    Key("enterprise", "license-issuer-keys", STRINGS), Key("enterprise", "license-server-url", STR),
+    Key("enterprise", "license-refresh-interval", DUR, POSITIVE), Key("enterprise", "license-grace-period", DUR, POSITIVE),
     Key("enterprise", "registration-enabled", BOOL), Key("enterprise", "registration-server-url", STR),
     Key("meta", "dir", STR), Key("meta", "bind-address", ADDR), Key("meta", "http-bind-address", ADDR),
     Key("meta", "https-enabled", BOOL), Key("meta", "https-certificate", STR), Key("meta", "https-private-key", STR),
@@ -107,6 +109,9 @@ SECTIONS = ["enterprise", "meta", "logging", "tls", "discovery"]
 DEFAULTS: dict[tuple[str, str], Any] = {
     ("", "reporting-disabled"): False, ("", "bind-address"): "", ("", "hostname"): "",
     ("enterprise", "license-key"): "", ("enterprise", "license-path"): "", ("enterprise", "registration-enabled"): False,
+    ("enterprise", "license-issuer-keys"): [],
+    ("enterprise", "license-server-url"): "http://license.influxdata.invalid/api/v1/licenses",
+    ("enterprise", "license-refresh-interval"): "4h0m0s", ("enterprise", "license-grace-period"): "4h0m0s",
     ("enterprise", "registration-server-url"): "", ("meta", "dir"): "/var/lib/influxdb/meta",
     ("meta", "bind-address"): ":8089", ("meta", "http-bind-address"): ":8091", ("meta", "https-enabled"): False,
     ("meta", "https-certificate"): "", ("meta", "https-private-key"): "", ("meta", "https-insecure-certificate"): False,
@@ -268,6 +273,9 @@ def cross_problems(cfg: dict[tuple[str, str], Any]) -> list[str]:
             out.append(f"{flag} without internal-shared-secret")
     if cfg.get(("enterprise", "license-key")) and cfg.get(("enterprise", "license-path")):
         out.append("license-key and license-path both set")
+    if cfg.get(("enterprise", "license-key")) and not re.match(
+            r"(?i)^https?://[^/\s:?#]+", str(cfg.get(("enterprise", "license-server-url"), ""))):
+        out.append("license-key with a license-server-url that is not a full URL")
     if cfg.get(("enterprise", "registration-enabled")) is True:
         url = cfg.get(("enterprise", "registration-server-url"), "")
         if not re.match(r"(?i)^https?://[^/\s:?#]+", str(url)):

@@ -101,6 +101,13 @@ extension MetaConfig {
             \MetaConfig.enterprise.licensePath
         )
         require(
+            enterprise.licenseKey.isEmpty || Self.isFullURL(enterprise.licenseServerURL),
+            "[enterprise] license-server-url: \(ConfigText.quoted(enterprise.licenseServerURL)) is not a full URL"
+                + " and license-key is set; use the form \"https://host/api/v1/licenses\"",
+            \MetaConfig.enterprise.licenseServerURL,
+            \MetaConfig.enterprise.licenseKey
+        )
+        require(
             !enterprise.registrationEnabled || Self.isFullURL(enterprise.registrationServerURL),
             "[enterprise] registration-server-url: \(ConfigText.quoted(enterprise.registrationServerURL)) is not a"
                 + " full URL; use the form \"http://host:3000\"",

@@ -140,6 +140,10 @@ struct ConfigErrorTests {
             ),
             ("[meta]\ndir = \"\"", "test.conf: [meta] dir must be specified"),
             (
+                "[enterprise]\nlicense-key = \"k\"\nlicense-server-url = \"license.example.com\"",
+                #"test.conf: [enterprise] license-server-url: "license.example.com" is not a full URL and license-key is set; use the form "https://host/api/v1/licenses""#
+            ),
+            (
                 "[enterprise]\nregistration-enabled = true\nregistration-server-url = \"1.2.3.4\"",
                 #"test.conf: [enterprise] registration-server-url: "1.2.3.4" is not a full URL; use the form "http://host:3000""#
             ),
