@@ -81,7 +81,7 @@ struct LicenseKeyClusterTests {
         #expect(await node.waitForExit() == 1)
         let line =
             "influxd-meta: [enterprise] license-key: the license server \(server.url) "
-            + "license key \(LicenseServerProcess.revokedKey) is revoked"
+            + "refused the key: license key \(LicenseServerProcess.revokedKey) is revoked"
         #expect(node.log.contains(line), "\(node.log)")
         await server.stop()
     }

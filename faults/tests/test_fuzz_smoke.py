@@ -2,7 +2,7 @@
 
 Every fuzzer must finish with no failure: no crash, no hang, no leak, no bad input accepted,
 stored data untouched. The whole file takes about a minute. Longer runs:
-``python3 -m faults.fuzz.<http|raft|config|license> --seed S --iterations N`` (see faults/fuzz/README.md).
+``python3 -m faults.fuzz.<http|raft|config|license|licenseserver> --seed S --iterations N`` (see faults/fuzz/README.md).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from faults.fuzz import config as config_fuzz  # noqa: E402
 from faults.fuzz import http as http_fuzz  # noqa: E402
 from faults.fuzz import license as license_fuzz  # noqa: E402
+from faults.fuzz import licenseserver as licenseserver_fuzz  # noqa: E402
 from faults.fuzz import raft as raft_fuzz  # noqa: E402
 from faults.fuzz.common import FuzzReport, bin_dir  # noqa: E402
 
@@ -61,3 +62,10 @@ def test_license_fuzzer(tmp_path: Path) -> None:
     # members, re-signed odd payloads, deep nesting, non-UTF-8, a 10 MB file) plus a few random
     _check(license_fuzz.run(SEED, license_fuzz.FIXED + 15, str(tmp_path), keep=str(tmp_path / "failures"),
                             max_seconds=60))
+
+
+def test_license_server_fuzzer(tmp_path: Path) -> None:
+    # every answer once (the right license, tampered, another key, untrusted, expired, 403s,
+    # 5xx, redirects, broken and 10 MB bodies, a hang) plus a few random
+    _check(licenseserver_fuzz.run(SEED, licenseserver_fuzz.FIXED + 9, str(tmp_path), keep=str(tmp_path / "failures"),
+                                  max_seconds=90))

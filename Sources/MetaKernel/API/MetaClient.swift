@@ -21,15 +21,20 @@ public struct MetaClient: Sendable {
         /// The `Authorization` header of each request (`Basic …`, `Bearer …`), made afresh for
         /// every request so a short-lived token never goes out stale; `nil` sends none.
         public var authorization: (@Sendable () -> String)?
+        /// The longest answer body read; a peer that sends more is cut off with ``MetaClientError/Code/tooLarge``
+        /// rather than trusted with the node's memory.
+        public var maximumReplySize: Int
 
-        /// Creates a configuration.
+        /// Creates a configuration; answers are capped at 256 MiB unless `maximumReplySize` says otherwise.
         public init(
             transport: any Transport = PlainTransport(),
             timeout: Duration = .seconds(10),
             maximumRedirects: Int = 3,
             discovery: (any PeerDiscovery)? = nil,
-            authorization: (@Sendable () -> String)? = nil
+            authorization: (@Sendable () -> String)? = nil,
+            maximumReplySize: Int = 256 << 20
         ) {
+            self.maximumReplySize = maximumReplySize
             self.transport = transport
             self.timeout = timeout
             self.maximumRedirects = maximumRedirects
@@ -244,6 +249,12 @@ public struct MetaClient: Sendable {
                     status = Int(response.status.code)
                     headers = response.headers
                 case .body(let buffer):
+                    guard collected.count + buffer.readableBytes <= configuration.maximumReplySize else {
+                        throw MetaClientError(
+                            .tooLarge,
+                            "\(address) answered with more than \(configuration.maximumReplySize) bytes; stopped reading"
+                        )
+                    }
                     collected.append(contentsOf: buffer.readableBytesView)
                 case .end:
                     break loop

@@ -5,7 +5,7 @@ import NIOPosix
 public struct MetaClientError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        enum Base: String, Sendable { case unreachable, timeout, badResponse, badAddress }
+        enum Base: String, Sendable { case unreachable, timeout, badResponse, tooLarge, badAddress }
         let base: Base
         init(_ base: Base) { self.base = base }
 
@@ -15,6 +15,8 @@ public struct MetaClientError: Error, Sendable, CustomStringConvertible {
         public static let timeout = Code(.timeout)
         /// Something answered, but not as a meta node would.
         public static let badResponse = Code(.badResponse)
+        /// The answer was longer than the client's `maximumReplySize`.
+        public static let tooLarge = Code(.tooLarge)
         /// The address is not `host:port`.
         public static let badAddress = Code(.badAddress)
 

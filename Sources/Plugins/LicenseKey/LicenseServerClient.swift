@@ -42,15 +42,24 @@ struct LicenseServerClient: Sendable {
             }
         }
         let body = (try? JSONEncoder().encode(["key": key, "host": host, "product": "influxd-meta"])) ?? Data()
-        let client = MetaClient(configuration: .init(transport: transport, timeout: timeout, maximumRedirects: 0))
+        let client = MetaClient(
+            configuration: .init(
+                transport: transport,
+                timeout: timeout,
+                maximumRedirects: 0,
+                maximumReplySize: LicenseFileReader.maximumSize
+            )
+        )
         let reply: MetaClient.Reply
         do {
             reply = try await client.post(address, path, json: Array(body))
+        } catch  where error.code == .tooLarge {
+            return .rejected("answered with more than \(LicenseFileReader.maximumSize / 1024) KiB, which no license is")
         } catch {
             return .unreachable(error.message)
         }
         if reply.status == 403 {
-            return .rejected(reply.errorMessage ?? "403 \(reply.text)")
+            return .rejected("refused the key: \(Self.oneLine(reply.errorMessage ?? "403 \(reply.text)"))")
         }
         guard reply.status == 200 else {
             return .unreachable("it answered \(reply.status) \(reply.errorMessage ?? "")")
@@ -59,12 +68,21 @@ struct LicenseServerClient: Sendable {
             let document = try LicenseDocument.parse(reply.body)
             try LicenseVerifier(trusting: issuers).verify(document, now: now)
             guard document.license.key == key else {
-                return .rejected("it returned a license for another key (\(document.license.key))")
+                return .rejected("returned a license for another key (\(Self.oneLine(document.license.key)))")
             }
             return .granted(document.license, reply.body)
         } catch {
-            return .rejected("it returned a license that does not verify: \(error.reason)")
+            return .rejected("returned a license that does not verify: \(error.reason)")
         }
+    }
+
+    /// The server's words as one short line: control characters become spaces, and anything past
+    /// 300 characters is cut, so a lying server cannot flood the node's one-line refusal.
+    static func oneLine(_ text: String) -> String {
+        let words = text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) }
+            .split(separator: " ", omittingEmptySubsequences: true)
+        let line = words.map { String($0) }.joined(separator: " ")
+        return line.count > 300 ? String(line.prefix(300)) + "…" : line
     }
 
     /// `http(s)://host:port/path` as `host:port` (port 80 or 443 by default), `/path` and
