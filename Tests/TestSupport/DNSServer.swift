@@ -14,14 +14,13 @@ public final class DNSServer: @unchecked Sendable {
     public let address: String
     /// The UDP and TCP port.
     public let port: Int
-    /// The hosts file dnsmasq reads from its `--hostsdir` (re-read when it changes, through
-    /// inotify: the test runner's children inherit a mask that blocks SIGHUP).
+    /// The hosts file dnsmasq reads from its `--hostsdir` (re-read when it changes).
     public let hostsFile: String
     /// The query log.
     public let logPath: String
     private let arguments: [String]
     private let wrapper: [String]
-    private var process: Process?
+    private var pid: pid_t?
 
     /// Starts dnsmasq and waits until it serves.
     /// - Parameters:
@@ -71,26 +70,48 @@ public final class DNSServer: @unchecked Sendable {
         }
     }
 
-    /// Stops dnsmasq (SIGKILL: the signals it handles are blocked in the test runner's children).
+    /// Stops dnsmasq and waits for it.
     public func stop() async {
-        guard let process else { return }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        await Task.detached { process.waitUntilExit() }.value
-        self.process = nil
+        guard let pid else { return }
+        kill(pid, SIGTERM)
+        await Task.detached { _ = waitpid(pid, nil, 0) }.value
+        self.pid = nil
     }
 
+    /// Spawns dnsmasq with `posix_spawn`, not Foundation's `Process`: dnsmasq closes the
+    /// descriptors it inherits, which Foundation takes for an exit and then blocks its reaper
+    /// thread in `waitpid` on it. The signal mask is cleared: the test runner's threads block
+    /// signals, and dnsmasq would inherit that.
     private func start() async throws {
-        let process = Process()
         let command = wrapper + [Self.executable] + arguments
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.process = process
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = command.map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid = pid_t()
+        let status = posix_spawn(&pid, command[0], &actions, &attributes, argv, environ)
+        guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EINVAL) }
+        self.pid = pid
         // dnsmasq logs "started" once its sockets are bound, then reads the hosts directory.
         _ = try await eventually("dnsmasq on \(nameserver) to start (log \(logPath))") {
-            guard process.isRunning else { throw DeadlineExceeded(description: "dnsmasq exited: \(log)") }
+            guard waitpid(pid, nil, WNOHANG) == 0 else {
+                self.pid = nil
+                throw DeadlineExceeded(description: "dnsmasq exited: \(log)")
+            }
             return log.contains("started, version") && log.contains("read \(hostsFile)") ? true : nil
         }
     }
@@ -101,6 +122,9 @@ public final class DNSServer: @unchecked Sendable {
     }
 
     deinit {
-        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if let pid {
+            kill(pid, SIGKILL)
+            waitpid(pid, nil, 0)
+        }
     }
 }
