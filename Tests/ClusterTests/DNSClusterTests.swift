@@ -67,14 +67,23 @@ struct DNSClusterTests {
         }
 
         // The installation guide's joins, by name, from host 1.
+        func join(_ address: String) async throws -> CommandResult {
+            let command = lab.exec(lab.hosts[0]) + [Binaries.ctl, "-config", nodes[0].configPath, "-bind", api(0)]
+            return try await runCommand(command[0], Array(command.dropFirst()) + ["join", address])
+        }
         for index in 0..<3 {
-            let result = try await runCommand(
-                lab.exec(lab.hosts[0])[0],
-                Array(lab.exec(lab.hosts[0]).dropFirst())
-                    + [Binaries.ctl, "-config", nodes[0].configPath, "-bind", api(0), "join", api(index)]
-            )
+            let result = try await join(api(index))
             #expect(result.status == 0, "join \(api(index)): \(result.stdout) \(result.stderr)")
         }
+        // A name DNS does not know is refused with the DNS server's answer.
+        let unknown = try await join("meta-9.dns.test:8091")
+        #expect(unknown.status != 0)
+        #expect(
+            (unknown.stdout + unknown.stderr).contains(
+                "DNS server \(dnsServer) answered NXDOMAIN for meta-9.dns.test (A): no such name"
+            ),
+            "\(unknown.stdout) \(unknown.stderr)"
+        )
         _ = try await eventually("three members agreeing on a leader", timeout: .seconds(30)) { () -> Bool? in
             var leaders: Set<String> = []
             for index in 0..<3 {
