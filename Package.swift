@@ -31,6 +31,7 @@ let package = Package(
             providers: [.apt(["libraft-dev", "libuv1-dev"])]
         ),
         .target(name: "CPosix", path: "Sources/CPosix"),
+        .target(name: "CResolv", path: "Sources/CResolv", linkerSettings: [.linkedLibrary("resolv")]),
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "openssl",
@@ -70,6 +71,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "DNSDiscovery",
+            dependencies: ["MetaKernel", "CResolv", .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Sources/Plugins/DNSDiscovery",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LicenseFile",
             dependencies: [
                 "MetaKernel",
@@ -87,7 +94,7 @@ let package = Package(
         ),
         .target(
             name: "AppSupport",
-            dependencies: ["MetaKernel", "StaticHosts", "TLS", "LicenseFile", "LicenseKey"],
+            dependencies: ["MetaKernel", "StaticHosts", "DNSDiscovery", "TLS", "LicenseFile", "LicenseKey"],
             path: "Sources/Apps/AppSupport",
             swiftSettings: swiftSettings
         ),
@@ -143,6 +150,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DNSDiscoveryTests",
+            dependencies: ["DNSDiscovery", "MetaKernel", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TLSTests",
             dependencies: [
                 "TLS",
@@ -168,7 +180,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterTests",
-            dependencies: ["MetaKernel", "TestSupport"],
+            dependencies: ["MetaKernel", "DNSDiscovery", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

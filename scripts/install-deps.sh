@@ -9,6 +9,7 @@ packages=(
     iptables                            # partitions and packet loss in the fault suite
     python3                             # the fault suite, its checkers and fuzzers
     strace                              # tests: no descriptor used after close
+    dnsmasq-base                        # DNS discovery tests: a real DNS server (A, AAAA, SRV)
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -19,20 +19,27 @@ public final class MetaProcess: @unchecked Sendable {
     public let metaExtraConfig: String
     /// Whether the HTTP API binds every interface.
     public let wildcardHTTP: Bool
+    /// The host both listeners bind; `""` binds every interface and advertises `hostname`.
+    public let bindHost: String
     private var process: Process?
     private var logHandle: FileHandle?
 
     /// Prepares a node; writes its config file.
-    /// - Parameter wildcardHTTP: bind the HTTP API on every interface, so that it advertises
-    ///   `hostname` (used to test a hostname that does not match the address dialled).
+    /// - Parameters:
+    ///   - wildcardHTTP: bind the HTTP API on every interface, so that it advertises
+    ///     `hostname` (used to test a hostname that does not match the address dialled).
+    ///   - bindHost: the host both listeners bind; `""` (every interface) makes the node
+    ///     advertise `hostname` for Raft too (nodes in network namespaces).
     public init(
         root: String,
         hostname: String = "127.0.0.1",
         extraConfig: String = "",
         metaExtraConfig: String = "",
-        wildcardHTTP: Bool = false
+        wildcardHTTP: Bool = false,
+        bindHost: String = "127.0.0.1"
     ) throws {
         self.wildcardHTTP = wildcardHTTP
+        self.bindHost = bindHost
         self.metaExtraConfig = metaExtraConfig
         self.root = root
         self.hostname = hostname
@@ -50,8 +57,8 @@ public final class MetaProcess: @unchecked Sendable {
 
         [meta]
         dir = "\(root)/meta"
-        bind-address = "127.0.0.1:\(raftPort)"
-        http-bind-address = "\(wildcardHTTP ? "" : "127.0.0.1"):\(httpPort)"
+        bind-address = "\(bindHost):\(raftPort)"
+        http-bind-address = "\(wildcardHTTP ? "" : bindHost):\(httpPort)"
         election-timeout = "500ms"
         heartbeat-timeout = "500ms"
         leader-lease-timeout = "250ms"

@@ -1,3 +1,4 @@
+import DNSDiscovery
 import LicenseFile
 import LicenseKey
 public import MetaKernel
@@ -11,6 +12,7 @@ public enum BuiltInPlugins {
     public static func catalog() -> PluginCatalog {
         var catalog = PluginCatalog()
         StaticHostsDiscovery.register(in: &catalog)
+        DNSDiscovery.register(in: &catalog)
         OpenSSLTransport.register(in: &catalog)
         OpenSSLMessageAuthenticator.register(in: &catalog)
         LicenseFilePlugin.register(in: &catalog)

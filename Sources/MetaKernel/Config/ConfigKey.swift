@@ -80,6 +80,10 @@ extension ConfigKey {
         case address(allowEmpty: Bool)
         /// A ``PasswordHashScheme``.
         case passwordHash
+        /// A DNS name (letters, digits, `-`, `_`, dots between labels); `allowEmpty` also accepts `""`.
+        case dnsName(allowEmpty: Bool)
+        /// A name server address (``MetaConfig/Discovery/nameServer(parsing:)``).
+        case nameServer
 
         func problem(_ text: String) -> String? {
             do {
@@ -92,6 +96,13 @@ extension ConfigKey {
                     }
                 case .passwordHash:
                     _ = try PasswordHashScheme(parsing: text)
+                case .dnsName(let allowEmpty):
+                    if !(allowEmpty && text.isEmpty) && !MetaConfig.isDNSName(text) {
+                        return "invalid DNS name \(ConfigText.quoted(text)) (use labels of letters, digits, \"-\" and"
+                            + " \"_\" separated by dots, such as \"_influxdb-meta._tcp\" or \"example.com\")"
+                    }
+                case .nameServer:
+                    _ = try MetaConfig.Discovery.nameServer(parsing: text)
                 }
                 return nil
             } catch {
@@ -218,11 +229,12 @@ extension ConfigKey {
         )
     }
 
-    /// A list-of-strings key.
+    /// A list-of-strings key; `each` checks every item.
     static func strings(
         _ section: ConfigSection,
         _ name: String,
-        _ path: any WritableKeyPath<MetaConfig, [String]> & Sendable
+        _ path: any WritableKeyPath<MetaConfig, [String]> & Sendable,
+        each rule: StringRule = .any
     ) -> ConfigKey {
         ConfigKey(
             section: section,
@@ -233,7 +245,10 @@ extension ConfigKey {
             write: { config, value in
                 if case .strings(let list) = value { config[keyPath: path] = list }
             },
-            check: { _ in nil }
+            check: { value in
+                guard case .strings(let list) = value else { return nil }
+                return list.lazy.compactMap(rule.problem).first
+            }
         )
     }
 

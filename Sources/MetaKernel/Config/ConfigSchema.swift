@@ -80,6 +80,10 @@ extension ConfigKey {
 
         .choice(.discovery, "mode", \.discovery.mode),
         .string(.discovery, "hosts-file", \.discovery.hostsFile),
+        .string(.discovery, "dns-service", \.discovery.dnsService, .dnsName(allowEmpty: false)),
+        .string(.discovery, "dns-domain", \.discovery.dnsDomain, .dnsName(allowEmpty: true)),
+        .strings(.discovery, "nameservers", \.discovery.nameservers, each: .nameServer),
+        .duration(.discovery, "dns-timeout", \.discovery.dnsTimeout, .atLeast(GoDuration(.seconds(1)))),
     ]
 
     /// Why the data-node keys do nothing yet.

@@ -32,6 +32,22 @@ extension MetaConfig {
         return allowed && !name.hasPrefix("-") && !name.hasPrefix(".")
     }
 
+    /// A DNS name: labels of letters, digits, `-` and `_` separated by single dots, one trailing dot allowed.
+    static func isDNSName(_ name: String) -> Bool {
+        let labels = (name.hasSuffix(".") ? String(name.dropLast()) : name).split(
+            separator: ".",
+            omittingEmptySubsequences: false
+        )
+        guard name.utf8.count <= 254, !labels.isEmpty else { return false }
+        return labels.allSatisfy { label in
+            !label.isEmpty && label.utf8.count <= 63 && !label.hasPrefix("-")
+                && label.unicodeScalars.allSatisfy {
+                    ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                        || $0 == "_"
+                }
+        }
+    }
+
     /// Every problem, in a fixed order: per-key constraints first, then the rules between keys.
     func problems() -> [ConfigProblem] {
         var found: [ConfigProblem] = []

@@ -1,5 +1,11 @@
 import FoundationEssentials
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// A `host:port` listen or advertise address such as `":8089"`, `"0.0.0.0:8089"`, `"meta-1:8091"` or `"[::1]:8091"`.
 ///
 /// Splitting follows Go's `net.SplitHostPort`: the port follows the last colon and an IPv6 host must be bracketed.
@@ -83,5 +89,14 @@ extension Character {
     /// Whether this is one of the ASCII digits 0-9.
     fileprivate var isASCIIDigit: Bool {
         isASCII && isNumber
+    }
+}
+
+extension HostPort {
+    /// Whether `text` is an IPv4 or IPv6 address literal (without brackets), by the C library's parser.
+    public static func isIPLiteral(_ text: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 }

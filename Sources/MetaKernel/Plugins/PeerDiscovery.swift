@@ -10,7 +10,10 @@ public protocol PeerDiscovery: Sendable {
     /// - Throws: ``DiscoveryError`` naming the host and the source when it cannot be resolved.
     func resolve(host: String) async throws(DiscoveryError) -> [String]
 
-    /// Host names of meta peers this source knows of (for verification and later auto-join).
+    /// The meta peers this source knows of, for `verify`, `bootstrap-expect` and retry-join.
+    ///
+    /// Each entry is `host` or `host:port`, where the port is the peer's HTTP API port (as DNS
+    /// SRV records give it); a consumer that gets a bare `host` assumes its own node's HTTP port.
     func knownPeers() async throws(DiscoveryError) -> [String]
 }
 

@@ -101,6 +101,10 @@ enum ConfigFixtures {
         [discovery]
         mode = "dns"
         hosts-file = "/etc/meta-hosts"
+        dns-service = "_meta._tcp"
+        dns-domain = "example.com"
+        nameservers = ["10.0.0.53:53", "fd00::53"]
+        dns-timeout = "3s"
         """
 
     /// The configuration ``everyKeyText`` describes.
@@ -155,6 +159,10 @@ enum ConfigFixtures {
         config.tls.advancedExpiration = GoDuration(.seconds(7 * 86_400))
         config.discovery.mode = .dns
         config.discovery.hostsFile = "/etc/meta-hosts"
+        config.discovery.dnsService = "_meta._tcp"
+        config.discovery.dnsDomain = "example.com"
+        config.discovery.nameservers = ["10.0.0.53:53", "fd00::53"]
+        config.discovery.dnsTimeout = GoDuration(.seconds(3))
         return config
     }
 }

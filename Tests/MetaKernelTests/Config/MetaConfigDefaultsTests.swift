@@ -142,6 +142,10 @@ struct MetaConfigDefaultsTests {
                 [discovery]
                 mode = "hosts"
                 hosts-file = "/etc/hosts"
+                dns-service = "_influxdb-meta._tcp"
+                dns-domain = ""
+                nameservers = []
+                dns-timeout = "2s"
 
                 """
         )
@@ -176,7 +180,8 @@ struct MetaConfigDefaultsTests {
                 "INFLUXDB_META_RAFT_SNAPSHOT_TRAILING", "INFLUXDB_LOGGING_FORMAT", "INFLUXDB_LOGGING_LEVEL",
                 "INFLUXDB_LOGGING_SUPPRESS_LOGO", "INFLUXDB_TLS_CIPHERS", "INFLUXDB_TLS_MIN_VERSION",
                 "INFLUXDB_TLS_MAX_VERSION", "INFLUXDB_TLS_ADVANCED_EXPIRATION", "INFLUXDB_DISCOVERY_MODE",
-                "INFLUXDB_DISCOVERY_HOSTS_FILE",
+                "INFLUXDB_DISCOVERY_HOSTS_FILE", "INFLUXDB_DISCOVERY_DNS_SERVICE", "INFLUXDB_DISCOVERY_DNS_DOMAIN",
+                "INFLUXDB_DISCOVERY_NAMESERVERS", "INFLUXDB_DISCOVERY_DNS_TIMEOUT",
             ]
         )
     }
