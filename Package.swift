@@ -180,7 +180,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterTests",
-            dependencies: ["MetaKernel", "DNSDiscovery", "TestSupport"],
+            dependencies: ["MetaKernel", "DNSDiscovery", "StaticHosts", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

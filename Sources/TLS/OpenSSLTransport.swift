@@ -129,6 +129,32 @@ public struct OpenSSLTransport: Transport, PluginWarnings {
         )
     }
 
+    /// Succeeds once the client handler added by ``configureConnected(_:serverName:)`` has
+    /// finished its handshake; fails with its ``TLSError`` (a certificate that does not verify,
+    /// say) or when the connection ends first.
+    /// - Parameter channel: A connected channel; must be called on its event loop.
+    public func established(_ channel: any Channel) -> EventLoopFuture<Void> {
+        let loop = channel.eventLoop
+        do {
+            let handler = try channel.pipeline.syncOperations.handler(type: OpenSSLHandler.self)
+            switch handler.state {
+            case .active:
+                return loop.makeSucceededVoidFuture()
+            case .idle, .handshaking:
+                let promise = loop.makePromise(of: Void.self)
+                try channel.pipeline.syncOperations.addHandler(
+                    OpenSSLHandshakeWaiter(promise: promise),
+                    position: .after(handler)
+                )
+                return promise.futureResult
+            case .closing, .closed:
+                return loop.makeFailedFuture(handler.failure ?? ChannelError.ioOnClosedChannel)
+            }
+        } catch {
+            return loop.makeFailedFuture(error)
+        }
+    }
+
     /// Makes this transport the catalog's TLS transport, used when `[meta] https-enabled = true`,
     /// and makes ``client(config:)`` the catalog's client TLS transport.
     /// - Parameter catalog: The catalog the app fills at start-up.

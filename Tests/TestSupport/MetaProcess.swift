@@ -1,12 +1,15 @@
 import Foundation
 
 /// One `influxd-meta` process started from the built binary, with its own config file, data
-/// directory and ports on 127.0.0.1.
+/// directory and ports on 127.0.0.1 (or on ``bindHost``).
 public final class MetaProcess: @unchecked Sendable {
     // Invariant: used from one test task at a time; `process` is only replaced by start().
 
     /// The advertised host name (`hostname` in the config).
     public let hostname: String
+    /// The host of `bind-address` and `http-bind-address`: an IP, or a name the node resolves
+    /// through its `[discovery]` plugin (then also the name it advertises).
+    public let bindHost: String
     /// The HTTP port.
     public let httpPort: Int
     /// The Raft port.
@@ -33,6 +36,7 @@ public final class MetaProcess: @unchecked Sendable {
     public init(
         root: String,
         hostname: String = "127.0.0.1",
+        bindHost: String = "127.0.0.1",
         extraConfig: String = "",
         metaExtraConfig: String = "",
         wildcardHTTP: Bool = false,
@@ -43,6 +47,7 @@ public final class MetaProcess: @unchecked Sendable {
         self.metaExtraConfig = metaExtraConfig
         self.root = root
         self.hostname = hostname
+        self.bindHost = bindHost
         self.httpPort = freePort()
         self.raftPort = freePort()
         self.extraConfig = extraConfig
@@ -74,8 +79,8 @@ public final class MetaProcess: @unchecked Sendable {
     public var configPath: String { "\(root)/influxdb-meta.conf" }
     /// Path of the log (stdout and stderr).
     public var logPath: String { "\(root)/influxd-meta.log" }
-    /// `127.0.0.1:<http port>`.
-    public var httpAddress: String { "127.0.0.1:\(httpPort)" }
+    /// `<bind host>:<http port>` (`127.0.0.1:<http port>` by default).
+    public var httpAddress: String { "\(bindHost):\(httpPort)" }
     /// The process id, while running.
     public var pid: Int32? { process?.isRunning == true ? process?.processIdentifier : nil }
 

@@ -19,7 +19,12 @@ public final class RecordingHTTPServer: Sendable {
     /// - Parameters:
     ///   - body: The JSON body of every `200` answer.
     ///   - answering: `false` accepts and holds every connection without answering.
-    public init(body: String = "{}", answering: Bool = true) throws(BlockingSocket.SocketError) {
+    ///   - bodyForPort: Makes the body from the port bound, for answers that name it.
+    public init(
+        body: String = "{}",
+        answering: Bool = true,
+        bodyForPort: ((Int) -> String)? = nil
+    ) throws(BlockingSocket.SocketError) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw BlockingSocket.SocketError("socket: errno \(errno)") }
         var address = sockaddr_in()
@@ -38,6 +43,7 @@ public final class RecordingHTTPServer: Sendable {
         }
         descriptor = fd
         port = Int(UInt16(bigEndian: address.sin_port))
+        let body = bodyForPort?(port) ?? body
         let response = Array(
             ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
                 + "Connection: close\r\n\r\n\(body)").utf8

@@ -55,7 +55,8 @@ final class RaftTransportBridge: @unchecked Sendable {
     /// Binds the Raft listener. Connections are handed to libraft once it calls `listen`.
     func bind(node: RaftNode) async throws {
         owner.withLock { $0 = node }
-        let host = dialer.bindAddress.host.isEmpty ? "0.0.0.0" : dialer.bindAddress.host
+        let bindAddress = dialer.bindAddress
+        let host = bindAddress.host.isEmpty ? "0.0.0.0" : await bindAddress.listenHost(discovery: dialer.discovery)
         switch dialer.transport.raftStreams {
         case .rawDescriptor:
             try bindPlain(host: host, node: node)

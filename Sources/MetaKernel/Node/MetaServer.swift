@@ -60,6 +60,7 @@ public enum MetaServer {
             await node.stop()
             throw error
         }
+        let listenHost = bind.isWildcard ? "0.0.0.0" : await bind.listenHost(discovery: plugins.discovery)
         let router = Router(context: MetaRequestContext.self)
         if config.meta.clusterTracing {
             router.add(middleware: ClusterTracingMiddleware(logger: logger))
@@ -73,7 +74,7 @@ public enum MetaServer {
                 configuration: HTTP1Channel.Configuration(idleTimeout: idleTimeout)
             ),
             configuration: ApplicationConfiguration(
-                address: .hostname(bind.isWildcard ? "0.0.0.0" : bind.host, port: bind.port),
+                address: .hostname(listenHost, port: bind.port),
                 serverName: nil
             ),
             onServerRunning: { channel in

@@ -22,6 +22,12 @@ public protocol Transport: Sendable {
     /// - Parameter serverName: the host name dialled, for certificate checks.
     /// Runs on the channel's event loop.
     func configureConnected(_ channel: any Channel, serverName: String) throws
+
+    /// Succeeds once a channel set up by ``configureConnected(_:serverName:)`` can carry
+    /// application data (for TLS, after the handshake, the peer's certificate checked), or fails
+    /// with why not. Lets a check (`influxd-ctl verify`) prove that a port speaks this transport
+    /// and hang up without sending a byte. Runs on the channel's event loop.
+    func established(_ channel: any Channel) -> EventLoopFuture<Void>
 }
 
 /// What the Raft bridge may do with a transport's connections.
@@ -42,6 +48,11 @@ public enum RaftStreamCapability: Sendable {
 extension Transport {
     /// The relay: correct whatever the transport adds to its channels.
     public var raftStreams: RaftStreamCapability { .channelRelay }
+
+    /// At once: a transport that adds nothing is ready when connected.
+    public func established(_ channel: any Channel) -> EventLoopFuture<Void> {
+        channel.eventLoop.makeSucceededVoidFuture()
+    }
 }
 
 /// Plain TCP: adds nothing to the channel.
