@@ -28,8 +28,8 @@ struct DNSClusterTests {
             try MetaProcess(
                 root: "\(root)/node\($0)",
                 hostname: "meta-\($0).dns.test",
-                extraConfig: discoveryConfig,
-                bindHost: ""
+                bindHost: "",
+                extraConfig: discoveryConfig
             )
         }
         func name(_ index: Int) -> String { "meta-\(index + 1).dns.test" }

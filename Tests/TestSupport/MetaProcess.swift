@@ -8,7 +8,8 @@ public final class MetaProcess: @unchecked Sendable {
     /// The advertised host name (`hostname` in the config).
     public let hostname: String
     /// The host of `bind-address` and `http-bind-address`: an IP, or a name the node resolves
-    /// through its `[discovery]` plugin (then also the name it advertises).
+    /// through its `[discovery]` plugin (then also the name it advertises); `""` binds every
+    /// interface and advertises `hostname`.
     public let bindHost: String
     /// The HTTP port.
     public let httpPort: Int
@@ -22,8 +23,6 @@ public final class MetaProcess: @unchecked Sendable {
     public let metaExtraConfig: String
     /// Whether the HTTP API binds every interface.
     public let wildcardHTTP: Bool
-    /// The host both listeners bind; `""` binds every interface and advertises `hostname`.
-    public let bindHost: String
     private var process: Process?
     private var logHandle: FileHandle?
 
@@ -39,11 +38,9 @@ public final class MetaProcess: @unchecked Sendable {
         bindHost: String = "127.0.0.1",
         extraConfig: String = "",
         metaExtraConfig: String = "",
-        wildcardHTTP: Bool = false,
-        bindHost: String = "127.0.0.1"
+        wildcardHTTP: Bool = false
     ) throws {
         self.wildcardHTTP = wildcardHTTP
-        self.bindHost = bindHost
         self.metaExtraConfig = metaExtraConfig
         self.root = root
         self.hostname = hostname
@@ -79,8 +76,8 @@ public final class MetaProcess: @unchecked Sendable {
     public var configPath: String { "\(root)/influxdb-meta.conf" }
     /// Path of the log (stdout and stderr).
     public var logPath: String { "\(root)/influxd-meta.log" }
-    /// `<bind host>:<http port>` (`127.0.0.1:<http port>` by default).
-    public var httpAddress: String { "\(bindHost):\(httpPort)" }
+    /// `<bind host>:<http port>` (`127.0.0.1:<http port>` by default and for every interface).
+    public var httpAddress: String { "\(bindHost.isEmpty ? "127.0.0.1" : bindHost):\(httpPort)" }
     /// The process id, while running.
     public var pid: Int32? { process?.isRunning == true ? process?.processIdentifier : nil }
 
