@@ -78,6 +78,23 @@ struct LicenseRequiredTests {
         }
     }
 
+    @Test("a test's own [enterprise] table gets the development license inside it, not a second table")
+    func fixtureInsideOwnTable() async throws {
+        let node = try MetaProcess(
+            root: try makeTemporaryDirectory(),
+            extraConfig: "\n[enterprise]\nregistration-enabled = false\n"
+        )
+        #expect(node.config.components(separatedBy: "[enterprise]").count == 2, "\(node.config)")
+        try node.start(["-single-server"])
+        let client = MetaClient(configuration: .init(timeout: .seconds(5)))
+        let status = try await eventually("the node to lead", timeout: .seconds(20)) {
+            let status = try? await client.get(node.httpAddress, "/status").decode(ClusterStatus.self)
+            return status?.leader.isEmpty == false ? status : nil
+        }
+        #expect(status.license?.status == "valid")
+        #expect(await node.stop(signal: SIGTERM) == 0)
+    }
+
     @Test("a license from the environment satisfies it, as scripts/run-meta.sh sets one")
     func environmentLicense() async throws {
         try #require(!FileManager.default.fileExists(atPath: "/etc/influxdb/influxdb-meta.conf"))
