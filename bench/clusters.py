@@ -5,14 +5,18 @@ them the same way: bootstrap, leader, write, applied index, kill -9, restart, RS
 
 from __future__ import annotations
 
+import atexit
 import base64
+import functools
 import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from typing import Callable
 
@@ -197,6 +201,20 @@ class Cluster:
                 pass
 
 
+@functools.cache
+def dev_license(binaries: str) -> str:
+    """An `[enterprise]` table pointing a node at a development license (influxd-meta does not
+    start without one), made once per process by scripts/dev-license.sh; removed at exit."""
+    folder = tempfile.mkdtemp(prefix="influxd-meta-dev-license-")
+    atexit.register(shutil.rmtree, folder, True)
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts", "dev-license.sh")
+    made = subprocess.run([script, folder, f"{binaries}/influx-license"], capture_output=True, text=True)
+    if made.returncode != 0:
+        raise SystemExit(f"development license: {script} exited {made.returncode}: {made.stderr.strip()}")
+    return (f'[enterprise]\nlicense-path = "{folder}/license.json"\n'
+            f'license-issuer-keys = ["{folder}/issuer/issuer.pub.pem"]\n')
+
+
 class Meta(Cluster):
     """Three influxd-meta nodes, joined with influxd-ctl."""
 
@@ -212,7 +230,7 @@ class Meta(Cluster):
                 f.write(f'hostname = "127.0.0.{i}"\n[meta]\ndir = "{root}/{i}/meta"\n'
                         f'bind-address = "127.0.0.{i}:8089"\nhttp-bind-address = "127.0.0.{i}:8091"\n'
                         f'raft-snapshot-threshold = {snapshot_threshold}\n'
-                        '[logging]\nlevel = "warn"\n')
+                        '[logging]\nlevel = "warn"\n' + dev_license(binaries))
 
     def config(self, i: int) -> str:
         return f"{self.root}/{i}/m.conf"

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
+from .devlicense import enterprise_section
 from .netns import Host, Network, sh
 
 ELECTION = "500ms"
@@ -68,6 +69,7 @@ class Cluster:
                     f' internal-shared-secret = "{SECRET}"\n raft-portal-auth-required = true\n'
                     ' raft-dialer-auth-required = true\n'
                     '\n[logging]\n level = "info"\n'
+                    + enterprise_section(self.binaries)
                 )
 
     def node(self, name: str) -> Node:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the release binaries as shipped. Prints the directory holding influxd-meta and
-# influxd-ctl on its last line. What each flag is for (docs/BENCHMARKS.md, "Idle RSS"):
+# Builds the release binaries as shipped. Prints the directory holding influxd-meta,
+# influxd-ctl and influx-license on its last line. What each flag is for (docs/BENCHMARKS.md, "Idle RSS"):
 #
 #   --static-swift-stdlib        the Swift runtime and FoundationEssentials linked in, so only
 #                                what a node uses is mapped (shared, they cost about 12 MB RSS)
@@ -41,7 +41,7 @@ else
 fi
 # SwiftPM does not know the linker reads these two files: relink when either changed.
 bin=$(swift build "${flags[@]}" --show-bin-path)
-for product in influxd-meta influxd-ctl; do
+for product in influxd-meta influxd-ctl influx-license; do
     if [ -e "$bin/$product" ] && { [ scripts/influxd-meta.order -nt "$bin/$product" ] ||
         [ scripts/text-layout.ld -nt "$bin/$product" ]; }; then
         rm -f "$bin/$product"
@@ -49,4 +49,5 @@ for product in influxd-meta influxd-ctl; do
 done
 swift build "${flags[@]}" --product influxd-meta >&2
 swift build "${flags[@]}" --product influxd-ctl >&2
+swift build "${flags[@]}" --product influx-license >&2
 swift build "${flags[@]}" --show-bin-path

@@ -29,7 +29,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
-from clusters import NODES, Meta, request, wait_since  # noqa: E402
+from clusters import NODES, Meta, dev_license, request, wait_since  # noqa: E402
 
 ORDER_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "influxd-meta.order")
 
@@ -46,7 +46,7 @@ class ProfiledMeta(Meta):
                 f.write(f'hostname = "127.0.0.{i}"\n[meta]\ndir = "{root}/{i}/meta"\n'
                         f'bind-address = "127.0.0.{i}:8089"\nhttp-bind-address = "127.0.0.{i}:8091"\n'
                         'election-timeout = "20s"\nheartbeat-timeout = "10s"\n'
-                        'leader-lease-timeout = "5s"\n[logging]\nlevel = "info"\n')
+                        'leader-lease-timeout = "5s"\n[logging]\nlevel = "info"\n' + dev_license(binaries))
 
     def command(self, i: int) -> list[str]:
         return ["valgrind", "--tool=callgrind", "--dump-instr=no", "--compress-strings=no", "--demangle=no",

@@ -4,7 +4,8 @@ import TestSupport
 import Testing
 
 /// The license as `/status`, `/debug/vars` and `influxd-ctl show -v` show it, through the built
-/// binaries, with a license file from `influx-license issue` and without licensing.
+/// binaries, with a license file from `influx-license issue` (a node without one does not start:
+/// LicenseRequiredTests).
 @Suite("license visibility from the built binaries", .serialized)
 struct LicenseVisibilityClusterTests {
     let client = MetaClient(configuration: .init(timeout: .seconds(5)))
@@ -61,23 +62,6 @@ struct LicenseVisibilityClusterTests {
         let plain = try await runCommand(Binaries.ctl, ["-bind", node.httpAddress, "show"])
         #expect(plain.status == 0, "\(plain.stderr)")
         #expect(!plain.stdout.contains("License"))
-        _ = await node.stop()
-    }
-
-    @Test("a node without licensing has no license object, licenseType none, and no License section")
-    func unlicensed() async throws {
-        let node = try MetaProcess(root: try makeTemporaryDirectory())
-        try node.start(["-single-server"])
-        let status = try await waitForLeader(node)
-        #expect(status.license == nil)
-        let raw = try await client.get(node.httpAddress, "/status")
-        #expect(!String(decoding: raw.body, as: UTF8.self).contains("\"license\""))
-        let vars = try await client.get(node.httpAddress, "/debug/vars").decode(Vars.self)
-        #expect(vars.entitlements.licenseType == "none")
-        #expect(vars.entitlements.licenseExpiry == nil)
-        let verbose = try await runCommand(Binaries.ctl, ["-bind", node.httpAddress, "show", "-v"])
-        #expect(verbose.status == 0, "\(verbose.stderr)")
-        #expect(!verbose.stdout.contains("License"))
         _ = await node.stop()
     }
 }

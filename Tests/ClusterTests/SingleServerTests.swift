@@ -231,8 +231,9 @@ struct OperatorErrorTests {
         }
         let root = try makeTemporaryDirectory()
         let path = "\(root)/clash.conf"
+        let license = "[enterprise]\n" + (try DevelopmentLicense.shared.configLines)
         try
-            "[meta]\ndir = \"\(root)/meta\"\nbind-address = \"127.0.0.1:\(first.raftPort)\"\nhttp-bind-address = \"127.0.0.1:\(freePort())\"\n"
+            "\(license)[meta]\ndir = \"\(root)/meta\"\nbind-address = \"127.0.0.1:\(first.raftPort)\"\nhttp-bind-address = \"127.0.0.1:\(freePort())\"\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
         let result = try await runCommand(Binaries.meta, ["-config", path, "-single-server"])
         #expect(result.status == 1)
@@ -246,7 +247,7 @@ struct OperatorErrorTests {
         // The same for the HTTP API's port, once Raft has started (and is stopped again).
         let httpClash = "\(root)/http-clash.conf"
         try
-            "[meta]\ndir = \"\(root)/meta2\"\nbind-address = \"127.0.0.1:\(freePort())\"\nhttp-bind-address = \"127.0.0.1:\(first.httpPort)\"\n"
+            "\(license)[meta]\ndir = \"\(root)/meta2\"\nbind-address = \"127.0.0.1:\(freePort())\"\nhttp-bind-address = \"127.0.0.1:\(first.httpPort)\"\n"
             .write(toFile: httpClash, atomically: true, encoding: .utf8)
         let http = try await runCommand(Binaries.meta, ["-config", httpClash, "-single-server"])
         #expect(http.status == 1)

@@ -23,6 +23,8 @@ public final class MetaProcess: @unchecked Sendable {
     public let metaExtraConfig: String
     /// Whether the HTTP API binds every interface.
     public let wildcardHTTP: Bool
+    /// `extraConfig` with the licensing keys ``TestLicense`` adds.
+    private let licensedExtraConfig: String
     private var process: Process?
     private var logHandle: FileHandle?
 
@@ -32,13 +34,16 @@ public final class MetaProcess: @unchecked Sendable {
     ///     `hostname` (used to test a hostname that does not match the address dialled).
     ///   - bindHost: the host both listeners bind; `""` (every interface) makes the node
     ///     advertise `hostname` for Raft too (nodes in network namespaces).
+    ///   - license: the shared development license by default (a node without one refuses to
+    ///     start); a test that sets `license-key` or `license-path` in `extraConfig` keeps its own.
     public init(
         root: String,
         hostname: String = "127.0.0.1",
         bindHost: String = "127.0.0.1",
         extraConfig: String = "",
         metaExtraConfig: String = "",
-        wildcardHTTP: Bool = false
+        wildcardHTTP: Bool = false,
+        license: TestLicense = .development
     ) throws {
         self.wildcardHTTP = wildcardHTTP
         self.metaExtraConfig = metaExtraConfig
@@ -48,6 +53,7 @@ public final class MetaProcess: @unchecked Sendable {
         self.httpPort = freePort()
         self.raftPort = freePort()
         self.extraConfig = extraConfig
+        self.licensedExtraConfig = try license.apply(to: extraConfig)
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
@@ -68,7 +74,7 @@ public final class MetaProcess: @unchecked Sendable {
 
         [logging]
         level = "debug"
-        \(extraConfig)
+        \(licensedExtraConfig)
         """
     }
 

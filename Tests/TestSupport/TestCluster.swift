@@ -13,10 +13,21 @@ public final class TestCluster: @unchecked Sendable {
 
     /// Makes `count` nodes (not started).
     /// - Parameter metaExtraConfig: lines added to each node's `[meta]` section.
-    public init(count: Int, extraConfig: String = "", metaExtraConfig: String = "") throws {
+    /// - Parameter license: what licensing each node's config carries (``MetaProcess/init(root:hostname:extraConfig:metaExtraConfig:wildcardHTTP:license:)``).
+    public init(
+        count: Int,
+        extraConfig: String = "",
+        metaExtraConfig: String = "",
+        license: TestLicense = .development
+    ) throws {
         let root = try makeTemporaryDirectory("cluster")
         nodes = try (1...count).map {
-            try MetaProcess(root: "\(root)/node\($0)", extraConfig: extraConfig, metaExtraConfig: metaExtraConfig)
+            try MetaProcess(
+                root: "\(root)/node\($0)",
+                extraConfig: extraConfig,
+                metaExtraConfig: metaExtraConfig,
+                license: license
+            )
         }
     }
 

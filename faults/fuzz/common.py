@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from ..devlicense import enterprise_section
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RSS_LIMIT_KB = 256 * 1024
 CANARY_PREFIX = "fuzz-canary-"
@@ -291,6 +293,7 @@ class Node:
                 self.raft_port = free_port()
             self.config_path.write_text(
                 NODE_CONFIG.format(dir=self.meta_dir, raft=self.raft_port, http=self.http_port) + self.meta_extra
+                + enterprise_section(str(bin_dir()))
             )
             if self.meta_dir.exists():
                 shutil.rmtree(self.meta_dir, ignore_errors=True)

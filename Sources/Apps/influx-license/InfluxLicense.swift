@@ -1,6 +1,8 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import LicenseFile
+import MetaKernel
 
 /// `influx-license keygen|issue|inspect|serve`: makes issuer keys and signed license files for
 /// `[enterprise] license-path`, checks them, and serves licenses for `license-key` (docs/LICENSING.md).
@@ -14,8 +16,39 @@ struct InfluxLicense: AsyncParsableCommand {
 
     /// Writes `influx-license: message` to standard error and exits 1.
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("influx-license: \(message)\n".utf8))
-        Foundation.exit(1)
+        StandardError.write("influx-license: \(message)\n")
+        Glibc.exit(1)
+    }
+
+    /// `text` without leading and trailing whitespace.
+    static func trimmed(_ text: Substring) -> String {
+        String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+
+    /// Writes `text` to standard output, unbuffered (without Foundation's `FileHandle`).
+    static func writeStandardOutput(_ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes {
+                Glibc.write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset)
+            }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
+
+    /// Creates the folder `path` and its parents (mode 0755); `nil`, or the system's reason.
+    static func makeFolder(_ path: String) -> String? {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part + "/"
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST { return String(cString: strerror(errno)).lowercased() }
+        }
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return "not a folder" }
+        return nil
     }
 
     /// The bytes of `path`, or exit 1 naming `option` and the file; read as a node reads
@@ -43,7 +76,7 @@ struct InfluxLicense: AsyncParsableCommand {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes {
-                Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
+                Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
             }
             guard written > 0 else {
                 let reason = String(cString: strerror(errno)).lowercased()

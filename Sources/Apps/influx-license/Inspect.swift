@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import LicenseFile
 import TLS
 
@@ -24,7 +25,7 @@ extension InfluxLicense {
             var keys: [Ed25519.PublicKey] = BuiltInIssuerKeys.pem.compactMap {
                 try? Ed25519.PublicKey(pem: Array($0.utf8))
             }
-            for path in issuerKeys.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+            for path in issuerKeys.split(separator: ",").map(InfluxLicense.trimmed) {
                 do {
                     keys.append(try Ed25519.PublicKey(pem: InfluxLicense.read(path, option: "-issuer-keys")))
                 } catch {

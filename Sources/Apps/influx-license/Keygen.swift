@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import TLS
 
 extension InfluxLicense {
@@ -13,10 +14,8 @@ extension InfluxLicense {
         var out: String
 
         func run() throws {
-            do {
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            } catch {
-                InfluxLicense.fail("-out \(out): cannot create the folder: \(error.localizedDescription)")
+            if let reason = InfluxLicense.makeFolder(out) {
+                InfluxLicense.fail("-out \(out): cannot create the folder: \(reason)")
             }
             let key: Ed25519.PrivateKey
             do {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import LicenseFile
 import TLS
 
@@ -34,7 +35,7 @@ struct LicenseServer: Sendable {
                 return try JSONDecoder().decode(KeysFile.self, from: Data(bytes))
             } catch {
                 throw KeysFileError(
-                    text: LicenseDocument.describe(error).replacingOccurrences(of: "license.", with: "")
+                    text: LicenseDocument.describe(error).replacing("license.", with: "")
                 )
             }
         }

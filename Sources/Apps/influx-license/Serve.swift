@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Hummingbird
 import HummingbirdCore
 import LicenseFile
@@ -101,7 +102,7 @@ extension InfluxLicense {
                 onServerRunning: { channel in
                     let line =
                         "influx-license: serving \(LicenseServer.path) on \(host):\(channel.localAddress?.port ?? port)\n"
-                    FileHandle.standardOutput.write(Data(line.utf8))
+                    InfluxLicense.writeStandardOutput(line)
                 }
             )
             try await app.runService()

@@ -23,6 +23,7 @@ extension InfluxdMeta {
 
         func run() async throws {
             let loaded = try config.load()
+            if let refusal = LicenseRequirement.refusal(for: loaded) { Diagnostics.fail(refusal) }
             let logger = Self.bootstrapLogging(loaded.config.logging)
             let files = FileLimit.raise()
             if let pidfile {
