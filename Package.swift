@@ -168,7 +168,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterTests",
-            dependencies: ["MetaKernel", "TestSupport"],
+            dependencies: ["MetaKernel", "TLS", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

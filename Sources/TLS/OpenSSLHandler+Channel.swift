@@ -61,7 +61,12 @@ extension OpenSSLHandler: ChannelDuplexHandler {
 
     /// Feeds ciphertext to OpenSSL and advances the handshake, the data stream or the shutdown.
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        connection.consume(unwrapInboundIn(data))
+        let bytes = unwrapInboundIn(data)
+        if !receivedBytes {
+            receivedBytes = true
+            if refusePlaintext(context: context, firstBytes: bytes) { return }
+        }
+        connection.consume(bytes)
         switch state {
         case .idle:
             startHandshake(context: context)

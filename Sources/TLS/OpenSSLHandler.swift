@@ -72,6 +72,8 @@ public final class OpenSSLHandler {
     /// `autoRead` off, a read that yields only TLS records (session tickets, alerts) is retried
     /// only then, so no data is pulled in that nobody asked for.
     var readPending = false
+    /// Whether any bytes came from the network yet: the first ones show whether the peer speaks TLS.
+    var receivedBytes = false
     /// Why the connection failed, if it did: later writes fail with it rather than with a bare
     /// "I/O on closed channel", so a dialler that writes right after connecting learns the cause.
     var failure: TLSError?
