@@ -45,10 +45,9 @@ struct ReloadServiceTests {
         await service.reloadAll()
         #expect(good.reloads.withLock { $0 } == 1)
         #expect(bad.reloads.withLock { $0 } == 1)
-        #expect(
-            logs.matching("cannot reload")
-                == ["error: cannot reload license, keeping the previous one: license /etc/x.pem: no such file or directory"]
-        )
+        let refused =
+            "error: cannot reload license, keeping the previous one: license /etc/x.pem: no such file or directory"
+        #expect(logs.matching("cannot reload") == [refused])
         #expect(logs.matching("reloaded") == ["info: reloaded certificates"])
         #expect(logs.matching("renewed") == ["warning: certificates: renewed, expires soon"])
     }
