@@ -38,9 +38,12 @@ extension OpenSSLHandler: ChannelDuplexHandler {
         cancelTimer()
         switch previous {
         case .handshaking:
+            // A client that got nothing back may have dialled a plain-TCP port that hung up on it.
+            let unansweredClient = !receivedBytes && role != .server
             let error = TLSError(
                 .handshakeFailed,
                 "\(handshakeSubject(context)) failed: the connection closed before the handshake completed"
+                    + (unansweredClient ? ", without a TLS answer (is TLS enabled on that port?)" : "")
             )
             failure = error
             failBufferedWrites(error)

@@ -42,6 +42,20 @@ struct TLSErrorClusterTests {
                 + "serves plain HTTP: drop -bind-tls, or pass -bind-tls=false if the configuration enables https)\n"
         )
 
+        // A TLS node told to add a plain one names the setting that differs.
+        let mixedJoin = try await runCommand(
+            Binaries.ctl,
+            ["-bind-tls", "-k", "-bind", tlsNode.httpAddress, "join", plainNode.httpAddress]
+        )
+        #expect(mixedJoin.status == 1)
+        #expect(mixedJoin.stderr.contains("the server answered in plain HTTP, not TLS"), "\(mixedJoin.stderr)")
+        #expect(
+            mixedJoin.stderr.contains(
+                "([meta] https-enabled differs between this node and \(plainNode.httpAddress); set it the same on every meta node)"
+            ),
+            "\(mixedJoin.stderr)"
+        )
+
         let unverified = try await runCommand(Binaries.ctl, ["-bind-tls", "-bind", tlsNode.httpAddress, "show"])
         #expect(unverified.status == 1)
         #expect(

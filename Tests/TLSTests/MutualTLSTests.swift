@@ -129,4 +129,22 @@ struct MutualTLSTests {
         )
         #expect(error.transportFailureKind == .peerSpeaksPlaintext)
     }
+
+    @Test("a server that hangs up on the ClientHello without a byte: the client asks whether TLS is enabled there")
+    func unansweredClientHello() throws {
+        let client = EmbeddedChannel()
+        let recorder = Recorder()
+        try client.pipeline.syncOperations.addHandler(
+            OpenSSLHandler.client(context: Self.client(presenting: nil), serverName: "localhost")
+        )
+        try client.pipeline.syncOperations.addHandler(recorder)
+        client.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 8089), promise: nil)
+        _ = try client.readOutbound(as: ByteBuffer.self)
+        client.pipeline.fireChannelInactive()
+        #expect(
+            recorder.tlsErrors.first?.message
+                == "TLS handshake with localhost failed: the connection closed before the handshake completed, "
+                + "without a TLS answer (is TLS enabled on that port?)"
+        )
+    }
 }
