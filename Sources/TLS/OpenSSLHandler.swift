@@ -27,7 +27,8 @@ public import NIOCore
 public final class OpenSSLHandler {
     /// Which side of the handshake this handler plays.
     public enum Role: Sendable, Equatable {
-        /// Accepts connections: presents the context's certificate; asks for no client certificate.
+        /// Accepts connections: presents the context's certificate; asks for a client certificate
+        /// only when the context has client CAs (mutual TLS).
         case server
         /// Connects to `serverName`: sends it as SNI (host names only) and, when the context
         /// verifies peers, checks the server certificate against it (a host name via

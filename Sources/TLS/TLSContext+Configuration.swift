@@ -15,8 +15,8 @@ extension TLSContext {
         /// The certificates a client accepts a server's chain from. Default: the system's.
         public var trustRoots: TrustRoots
         /// Whether a client verifies the server's certificate chain and name. Default `true`;
-        /// `false` is `https-insecure-tls` / `influxd-ctl -k`. Servers never ask for client
-        /// certificates.
+        /// `false` is `https-insecure-tls` / `influxd-ctl -k`. Servers ask for client certificates
+        /// only with ``clientCertificateAuthorities``.
         public var verifyPeer: Bool
         /// The oldest protocol version accepted; `nil` (default) is OpenSSL's default.
         public var minimumVersion: ProtocolVersion?
