@@ -79,6 +79,11 @@ struct TLSRotationClusterTests {
         }
         _ = try await eventually("writes before the rotation") { tally.count >= 40 ? true : nil }
 
+        // A keep-alive connection made before the rotation, trusting the old CA only.
+        let established = try KeepAliveClient(address: node.httpAddress, caFile: oldCA.certificate)
+        defer { established.close() }
+        try await established.get("/status", expectingAnswers: 1)
+
         // Rotate: the new files replace the old ones in place, then SIGHUP.
         try Self.replace(cert, with: new.cert)
         try Self.replace(key, with: new.key)
@@ -86,6 +91,8 @@ struct TLSRotationClusterTests {
         _ = try await eventually("new connections to get the new certificate") {
             await Self.status(via: newOnly, of: node) == 200 ? true : nil
         }
+        // The connection made before the rotation is still up, with the old certificate.
+        try await established.get("/status", expectingAnswers: 2)
         let afterRotation = tally.count
         _ = try await eventually("writes after the rotation") { tally.count >= afterRotation + 40 ? true : nil }
 
@@ -133,5 +140,47 @@ struct TLSRotationClusterTests {
         try FileManager.default.copyItem(atPath: source, toPath: staged)
         chmod(staged, 0o600)
         guard rename(staged, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    /// One TLS connection held open by `openssl s_client`, for requests over it at chosen times.
+    final class KeepAliveClient: @unchecked Sendable {
+        // Invariant: `output` is only touched under `lock`; the process and pipes are set once.
+        private let process = Process()
+        private let input = Pipe()
+        private let outputPipe = Pipe()
+        private let lock = NSLock()
+        private var output = ""
+        private let address: String
+
+        init(address: String, caFile: String) throws {
+            self.address = address
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            process.arguments = [
+                "s_client", "-connect", address, "-CAfile", caFile, "-verify_return_error", "-quiet", "-ign_eof",
+            ]
+            process.standardInput = input
+            process.standardOutput = outputPipe
+            process.standardError = FileHandle.nullDevice
+            outputPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let text = String(decoding: handle.availableData, as: UTF8.self)
+                self?.lock.withLock { self?.output += text }
+            }
+            try process.run()
+        }
+
+        /// Sends `GET path` on the connection and waits until `count` answers have arrived on it.
+        func get(_ path: String, expectingAnswers count: Int) async throws {
+            let request = "GET \(path) HTTP/1.1\r\nHost: \(address)\r\n\r\n"
+            input.fileHandleForWriting.write(Data(request.utf8))
+            _ = try await eventually("answer \(count) on the kept-alive connection") {
+                let answers = lock.withLock { output.components(separatedBy: "HTTP/1.1 200").count - 1 }
+                return answers >= count ? true : nil
+            }
+        }
+
+        func close() {
+            if process.isRunning { process.terminate() }
+            outputPipe.fileHandleForReading.readabilityHandler = nil
+        }
     }
 }
