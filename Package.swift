@@ -78,11 +78,7 @@ let package = Package(
         ),
         .target(
             name: "LicenseFile",
-            dependencies: [
-                "MetaKernel",
-                "TLS",
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ],
+            dependencies: ["MetaKernel", "TLS"],
             path: "Sources/Plugins/LicenseFile",
             swiftSettings: swiftSettings
         ),
@@ -180,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterTests",
-            dependencies: ["MetaKernel", "DNSDiscovery", "StaticHosts", "TestSupport"],
+            dependencies: ["MetaKernel", "DNSDiscovery", "StaticHosts", "TLS", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -17,4 +17,5 @@ static inline int copenssl_SSL_set_tlsext_host_name(SSL *s, const char *name) { 
 static inline size_t copenssl_BIO_pending(BIO *b) { return (size_t)BIO_pending(b); }
 static inline uint64_t copenssl_SSL_OP_NO_RENEGOTIATION(void) { return (uint64_t)SSL_OP_NO_RENEGOTIATION; }
 static inline int copenssl_SSL_CTX_add1_chain_cert(SSL_CTX *c, X509 *x) { return (int)SSL_CTX_add1_chain_cert(c, x); }
+static inline int copenssl_SSL_set1_verify_cert_store(SSL *s, X509_STORE *st) { return (int)SSL_set1_verify_cert_store(s, st); }
 #endif

@@ -38,9 +38,12 @@ extension OpenSSLHandler: ChannelDuplexHandler {
         cancelTimer()
         switch previous {
         case .handshaking:
+            // A client that got nothing back may have dialled a plain-TCP port that hung up on it.
+            let unansweredClient = !receivedBytes && role != .server
             let error = TLSError(
                 .handshakeFailed,
                 "\(handshakeSubject(context)) failed: the connection closed before the handshake completed"
+                    + (unansweredClient ? ", without a TLS answer (is TLS enabled on that port?)" : "")
             )
             failure = error
             failBufferedWrites(error)
@@ -61,7 +64,12 @@ extension OpenSSLHandler: ChannelDuplexHandler {
 
     /// Feeds ciphertext to OpenSSL and advances the handshake, the data stream or the shutdown.
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        connection.consume(unwrapInboundIn(data))
+        let bytes = unwrapInboundIn(data)
+        if !receivedBytes {
+            receivedBytes = true
+            if refusePlaintext(context: context, firstBytes: bytes) { return }
+        }
+        connection.consume(bytes)
         switch state {
         case .idle:
             startHandshake(context: context)

@@ -1,3 +1,4 @@
+import MetaKernel
 import NIOCore
 
 extension OpenSSLHandler {
@@ -32,17 +33,17 @@ extension OpenSSLHandler {
         case .closed:
             handshakeFailed(context: context, reason: "the peer closed the connection (close_notify)")
         case .failed(let failure):
-            handshakeFailed(context: context, reason: failure.reason)
+            handshakeFailed(context: context, reason: failure.reason, kind: failure.kind)
         }
     }
 
     /// Sends any alert OpenSSL queued, reports the failure and closes.
-    func handshakeFailed(context: ChannelHandlerContext, reason: String) {
+    func handshakeFailed(context: ChannelHandlerContext, reason: String, kind: TransportFailureKind = .other) {
         guard state == .idle || state == .handshaking else { return }
         writeToNetwork(context: context, promise: nil)
         state = .closed
         cancelTimer()
-        let error = TLSError(.handshakeFailed, "\(handshakeSubject(context)) failed: \(reason)")
+        let error = TLSError(.handshakeFailed, "\(handshakeSubject(context)) failed: \(reason)", failureKind: kind)
         failure = error
         failBufferedWrites(error)
         context.fireErrorCaught(error)
@@ -87,7 +88,7 @@ extension OpenSSLHandler {
                 beginShutdown(context: context, promise: nil)
                 return
             case .failed(let failure):
-                connectionFailed(context: context, reason: failure.reason)
+                connectionFailed(context: context, reason: failure.reason, kind: failure.kind)
                 return
             }
         }
@@ -127,11 +128,15 @@ extension OpenSSLHandler {
     }
 
     /// Reports a broken record layer and closes.
-    func connectionFailed(context: ChannelHandlerContext, reason: String) {
+    func connectionFailed(context: ChannelHandlerContext, reason: String, kind: TransportFailureKind = .other) {
         writeToNetwork(context: context, promise: nil)
         state = .closed
         cancelTimer()
-        let error = TLSError(.connectionFailed, "TLS connection with \(peerDescription(context)) failed: \(reason)")
+        let error = TLSError(
+            .connectionFailed,
+            "TLS connection with \(peerDescription(context)) failed: \(reason)",
+            failureKind: kind
+        )
         failure = error
         failBufferedWrites(error)
         context.fireErrorCaught(error)

@@ -27,7 +27,8 @@ public import NIOCore
 public final class OpenSSLHandler {
     /// Which side of the handshake this handler plays.
     public enum Role: Sendable, Equatable {
-        /// Accepts connections: presents the context's certificate; asks for no client certificate.
+        /// Accepts connections: presents the context's certificate; asks for a client certificate
+        /// only when the context has client CAs (mutual TLS).
         case server
         /// Connects to `serverName`: sends it as SNI (host names only) and, when the context
         /// verifies peers, checks the server certificate against it (a host name via
@@ -72,6 +73,8 @@ public final class OpenSSLHandler {
     /// `autoRead` off, a read that yields only TLS records (session tickets, alerts) is retried
     /// only then, so no data is pulled in that nobody asked for.
     var readPending = false
+    /// Whether any bytes came from the network yet: the first ones show whether the peer speaks TLS.
+    var receivedBytes = false
     /// Why the connection failed, if it did: later writes fail with it rather than with a bare
     /// "I/O on closed channel", so a dialler that writes right after connecting learns the cause.
     var failure: TLSError?

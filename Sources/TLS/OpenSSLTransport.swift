@@ -13,18 +13,27 @@ public import NIOCore
 ///   host name or IP address. Trusting the own bundle is what lets a self-signed cluster verify:
 ///   give every node the same certificate (with each node's name in its SANs), or sign each
 ///   node's certificate with one CA and append that CA to every bundle.
+/// - `[meta] https-client-ca` / `raft-client-ca`: mutual TLS on the API / the Raft port: a
+///   client must present a certificate that chains to one of those CAs. The node always presents
+///   its own certificate when it dials.
 /// - `[tls] min-version`, `max-version`, `ciphers`, `advanced-expiration`.
-public struct OpenSSLTransport: Transport, PluginWarnings {
+///
+/// ``reload()`` (SIGHUP) re-reads every file; new connections use what it read, established
+/// ones keep theirs.
+public struct OpenSSLTransport: Transport, PluginWarnings, Reloadable {
     /// The pipeline name of the handler this transport adds.
     public static let handlerName = "tls"
 
-    /// The shared OpenSSL context.
-    public let context: TLSContext
+    let reloader: TLSContextReloader
+
+    /// The OpenSSL context new client connections use (and servers without mutual TLS).
+    public var context: TLSContext { reloader.contexts.client }
 
     /// Wraps an existing context.
-    /// - Parameter context: The context every connection uses.
+    /// - Parameter context: The context every connection uses; ``reload()`` rebuilds it from
+    ///   its configuration.
     public init(context: TLSContext) {
-        self.context = context
+        self.reloader = TLSContextReloader(context: context)
     }
 
     /// Builds the transport from the node's configuration.
@@ -33,7 +42,16 @@ public struct OpenSSLTransport: Transport, PluginWarnings {
     ///   - now: The time certificate expiry is checked against.
     /// - Throws: ``TLSError`` naming the key and file, with OpenSSL's reason.
     public init(config: MetaConfig, now: Date = Date()) throws(TLSError) {
-        self.context = try TLSContext(configuration: Self.contextConfiguration(for: config), now: now)
+        let client = Self.contextConfiguration(for: config)
+        var api = client
+        api.clientCertificateAuthorities = config.meta.httpsClientCA
+        var raft = client
+        raft.clientCertificateAuthorities = config.meta.raftClientCA
+        raft.settingNames.clientCertificateAuthorities = "[meta] raft-client-ca"
+        self.reloader = try TLSContextReloader(
+            configurations: .init(client: client, api: api, raft: raft),
+            now: now
+        )
     }
 
     /// A client-only transport without a certificate, for tools such as `influxd-ctl -bind-tls`.
@@ -58,22 +76,26 @@ public struct OpenSSLTransport: Transport, PluginWarnings {
         return OpenSSLTransport(context: try TLSContext(configuration: configuration))
     }
 
-    /// The transport a client without a certificate (`influxd-ctl -config`) dials a node with.
+    /// The transport a client (`influxd-ctl -config`) dials a node with.
     /// - Parameter config: The node's configuration. `https-insecure-tls` turns verification
     ///   off; otherwise the system CAs and every certificate in `https-certificate` are trusted,
     ///   as the node itself trusts its peers. `[tls]` versions and ciphers apply. The private
-    ///   key is never read.
+    ///   key is read only when `https-client-ca` is set: the API then requires a client
+    ///   certificate, and the client presents the node's.
     /// - Throws: ``TLSError`` naming the key and file (an unreadable certificate file, bad `[tls]`).
     public static func client(config: MetaConfig) throws(TLSError) -> OpenSSLTransport {
         let verify = !config.meta.httpsInsecureTLS
         let anchors = config.meta.httpsCertificate
+        let presentsCertificate = !config.meta.httpsClientCA.isEmpty
         let configuration = TLSContext.Configuration(
-            certificatePath: "",
+            certificatePath: presentsCertificate ? config.meta.httpsCertificate : "",
+            privateKeyPath: presentsCertificate ? config.meta.httpsPrivateKey : "",
             trustRoots: TLSContext.TrustRoots(system: true, anchorFile: verify && !anchors.isEmpty ? anchors : nil),
             verifyPeer: verify,
             minimumVersion: config.tls.minVersion,
             maximumVersion: config.tls.maxVersion,
-            ciphers: config.tls.ciphers
+            ciphers: config.tls.ciphers,
+            checkKeyPermissions: !config.meta.httpsInsecureCertificate
         )
         return OpenSSLTransport(context: try TLSContext(configuration: configuration))
     }
@@ -98,7 +120,23 @@ public struct OpenSSLTransport: Transport, PluginWarnings {
 
     /// Problems that do not stop the node (a certificate expiring soon); the node logs them at
     /// start-up through ``PluginCatalog/select(for:)``.
-    public var warnings: [String] { context.warnings }
+    public var warnings: [String] { reloader.builtWarnings }
+
+    /// `TLS certificates`, in reload log lines.
+    public var reloadSubject: String { "TLS certificates ([meta] https-certificate, https-private-key, client CAs)" }
+
+    /// Re-reads the certificate, key and CA files; new connections use them, established ones
+    /// keep the old. On an error the previous files stay in use.
+    /// - Returns: The new certificate's warnings (expiring soon).
+    /// - Throws: ``TLSError`` naming the key and file.
+    public func reload() async throws -> [String] {
+        try reloader.reload()
+    }
+
+    /// The expiry warnings due at `now`, logged again once a day.
+    public func currentWarnings(now: Date) -> [String] {
+        reloader.warnings(now: now)
+    }
 
     /// Always `https`.
     public var scheme: String { "https" }
@@ -109,8 +147,18 @@ public struct OpenSSLTransport: Transport, PluginWarnings {
     /// Adds a server-side ``OpenSSLHandler`` at the front of the pipeline.
     /// - Parameter channel: An accepted channel; must be called on its event loop.
     public func configureAccepted(_ channel: any Channel) throws {
+        try configureAccepted(channel, on: .api)
+    }
+
+    /// Adds a server-side ``OpenSSLHandler`` with the listener's context: it requires a client
+    /// certificate when that listener's client CA is set.
+    /// - Parameters:
+    ///   - channel: An accepted channel; must be called on its event loop.
+    ///   - listener: The API or the Raft port.
+    public func configureAccepted(_ channel: any Channel, on listener: TransportListener) throws {
+        let contexts = reloader.contexts
         try channel.pipeline.syncOperations.addHandler(
-            OpenSSLHandler.server(context: context),
+            OpenSSLHandler.server(context: listener == .raft ? contexts.raft : contexts.api),
             name: Self.handlerName,
             position: .first
         )

@@ -86,7 +86,18 @@ final class SSLConnection {
         switch role {
         case .server:
             SSL_set_accept_state(ssl)
-            SSL_set_verify(ssl, SSL_VERIFY_NONE, nil)
+            if let store = context.clientStore {
+                // Mutual TLS: the client's chain is checked against the client CAs only.
+                SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nil)
+                guard copenssl_SSL_set1_verify_cert_store(ssl, store) == 1 else {
+                    throw TLSError(
+                        .connectionFailed,
+                        "cannot set the client CA store" + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
+                    )
+                }
+            } else {
+                SSL_set_verify(ssl, SSL_VERIFY_NONE, nil)
+            }
         case .client(let serverName):
             SSL_set_connect_state(ssl)
             try configureClient(serverName: serverName, verify: context.configuration.verifyPeer)
@@ -231,9 +242,12 @@ final class SSLConnection {
         case SSL_ERROR_ZERO_RETURN:
             return .closed
         default:
+            // Without SSL_VERIFY_PEER (-k) OpenSSL still records a result, but it did not fail the handshake.
+            let verifying = SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER != 0
             let verifyResult = SSL_get_verify_result(ssl)
             let verifyError =
-                verifyResult == Int(X509_V_OK) ? nil : String(cString: X509_verify_cert_error_string(verifyResult))
+                !verifying || verifyResult == Int(X509_V_OK)
+                ? nil : String(cString: X509_verify_cert_error_string(verifyResult))
             return .failed(SSLFailure(code: code, errors: errors, verifyError: verifyError))
         }
     }

@@ -17,7 +17,9 @@ extension TLSContext {
         private var names: SettingNames { configuration.settingNames }
 
         /// The configured context and its warnings.
-        func build() throws(TLSError) -> (context: OpaquePointer, warnings: [String]) {
+        func build() throws(TLSError) -> (
+            context: OpaquePointer, clientStore: OpaquePointer?, validity: Validity?, warnings: [String]
+        ) {
             OpenSSLErrorQueue.clear()
             guard let context = SSL_CTX_new(TLS_method()) else {
                 throw TLSError(
@@ -45,8 +47,10 @@ extension TLSContext {
             try configureVersions(context)
             try configureCiphers(context)
             SSL_CTX_set_verify(context, configuration.verifyPeer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nil)
+            let clientStore = try makeClientStore()
+            let validity = ownCertificates.first.map(Self.validity(of:))
             built = true
-            return (context, warnings)
+            return (context, clientStore, validity, warnings)
         }
 
         // MARK: - Certificate and key
@@ -138,33 +142,27 @@ extension TLSContext {
         /// Fails for an expired certificate; warns for one that expires within the warning window
         /// or is not valid yet.
         private func checkValidity(of certificate: OpaquePointer, warnings: inout [String]) throws(TLSError) {
-            let prefix = "\(names.certificate) \(configuration.certificatePath)"
+            let validity = Self.validity(of: certificate)
             let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
-            if let notAfter = Self.epochSeconds(X509_get0_notAfter(certificate)) {
-                let remaining = notAfter - nowSeconds
-                if remaining <= 0 {
-                    throw TLSError(
-                        .certificateExpired,
-                        "\(prefix): certificate expired on \(Self.utcText(notAfter))"
-                    )
-                }
-                let window = configuration.expirationWarning.components.seconds
-                if remaining <= window {
-                    let left = GoDuration(.seconds(remaining))
-                    let windowText = GoDuration(configuration.expirationWarning)
-                    warnings.append(
-                        "\(prefix): certificate expires on \(Self.utcText(notAfter)), in \(left) "
-                            + "(\(names.expirationWarning) is \(windowText)); renew it"
-                    )
-                }
+            if let notAfter = validity.notAfter, notAfter - nowSeconds <= 0 {
+                throw TLSError(
+                    .certificateExpired,
+                    "\(names.certificate) \(configuration.certificatePath): certificate expired on \(Self.utcText(notAfter))"
+                )
             }
-            if let notBefore = Self.epochSeconds(X509_get0_notBefore(certificate)), notBefore > nowSeconds {
-                warnings.append("\(prefix): certificate is not valid before \(Self.utcText(notBefore))")
-            }
+            warnings += validity.warnings(for: configuration, now: now)
+        }
+
+        /// The validity period of `certificate`.
+        static func validity(of certificate: OpaquePointer) -> Validity {
+            Validity(
+                notBefore: epochSeconds(X509_get0_notBefore(certificate)),
+                notAfter: epochSeconds(X509_get0_notAfter(certificate))
+            )
         }
 
         /// An `ASN1_TIME` as seconds since 1970, or `nil` if OpenSSL cannot read it.
-        private static func epochSeconds(_ time: UnsafePointer<ASN1_TIME>?) -> Int64? {
+        static func epochSeconds(_ time: UnsafePointer<ASN1_TIME>?) -> Int64? {
             guard let time else { return nil }
             var parts = tm()
             guard ASN1_TIME_to_tm(time, &parts) == 1 else { return nil }
@@ -172,7 +170,7 @@ extension TLSContext {
         }
 
         /// `2026-05-03 10:00:00 UTC`.
-        private static func utcText(_ seconds: Int64) -> String {
+        static func utcText(_ seconds: Int64) -> String {
             var time = time_t(seconds)
             var parts = tm()
             gmtime_r(&time, &parts)
@@ -213,6 +211,29 @@ extension TLSContext {
                 // A trusted certificate is an anchor even when it is a leaf signed by a CA we do not have.
                 _ = X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(context), UInt(X509_V_FLAG_PARTIAL_CHAIN))
             }
+        }
+
+        /// The store client certificates are verified against (``Configuration/clientCertificateAuthorities``),
+        /// owned by the caller, or `nil` when servers ask for no client certificate.
+        private func makeClientStore() throws(TLSError) -> OpaquePointer? {
+            let path = configuration.clientCertificateAuthorities
+            guard !path.isEmpty else { return nil }
+            let certificates = try Self.certificates(inFile: path, setting: names.clientCertificateAuthorities)
+            defer { certificates.forEach { X509_free($0) } }
+            OpenSSLErrorQueue.clear()
+            guard let store = X509_STORE_new() else {
+                throw TLSError(
+                    .invalidConfiguration,
+                    "cannot create a certificate store" + OpenSSLErrorQueue.suffix(OpenSSLErrorQueue.drain())
+                )
+            }
+            do {
+                try add(certificates, to: store, source: "\(names.clientCertificateAuthorities) \(path)")
+            } catch {
+                X509_STORE_free(store)
+                throw error
+            }
+            return store
         }
 
         /// The certificates in the PEM file at `path`, owned by the caller; at least one.

@@ -15,8 +15,8 @@ extension TLSContext {
         /// The certificates a client accepts a server's chain from. Default: the system's.
         public var trustRoots: TrustRoots
         /// Whether a client verifies the server's certificate chain and name. Default `true`;
-        /// `false` is `https-insecure-tls` / `influxd-ctl -k`. Servers never ask for client
-        /// certificates.
+        /// `false` is `https-insecure-tls` / `influxd-ctl -k`. Servers ask for client certificates
+        /// only with ``clientCertificateAuthorities``.
         public var verifyPeer: Bool
         /// The oldest protocol version accepted; `nil` (default) is OpenSSL's default.
         public var minimumVersion: ProtocolVersion?
@@ -31,6 +31,10 @@ extension TLSContext {
         /// How long before the certificate expires to start warning. Default 5 days
         /// (`[tls] advanced-expiration`).
         public var expirationWarning: Duration
+        /// A PEM file of CAs that client certificates must chain to; when set, a server asks
+        /// every client for a certificate and refuses one without (mutual TLS). Empty (default):
+        /// servers ask for none.
+        public var clientCertificateAuthorities: String
         /// How settings are named in error messages.
         public var settingNames: SettingNames
 
@@ -45,6 +49,7 @@ extension TLSContext {
         ///   - ciphers: Go cipher-suite names, or empty for OpenSSL's defaults.
         ///   - checkKeyPermissions: Whether a group- or world-accessible key file is an error.
         ///   - expirationWarning: How long before expiry to warn.
+        ///   - clientCertificateAuthorities: CAs a client certificate must chain to, or empty.
         ///   - settingNames: How settings are named in error messages.
         public init(
             certificatePath: String,
@@ -56,6 +61,7 @@ extension TLSContext {
             ciphers: [String] = [],
             checkKeyPermissions: Bool = true,
             expirationWarning: Duration = .seconds(5 * 86_400),
+            clientCertificateAuthorities: String = "",
             settingNames: SettingNames = SettingNames()
         ) {
             self.certificatePath = certificatePath
@@ -67,6 +73,7 @@ extension TLSContext {
             self.ciphers = ciphers
             self.checkKeyPermissions = checkKeyPermissions
             self.expirationWarning = expirationWarning
+            self.clientCertificateAuthorities = clientCertificateAuthorities
             self.settingNames = settingNames
         }
     }
@@ -136,6 +143,8 @@ extension TLSContext {
         public var maximumVersion: String
         /// The expiry warning setting. Default `[tls] advanced-expiration`.
         public var expirationWarning: String
+        /// The client CA setting. Default `[meta] https-client-ca`.
+        public var clientCertificateAuthorities: String
 
         /// Names for the `influxdb-meta.conf` keys, or the given ones.
         /// - Parameters:
@@ -146,6 +155,7 @@ extension TLSContext {
         ///   - minimumVersion: The minimum version setting.
         ///   - maximumVersion: The maximum version setting.
         ///   - expirationWarning: The expiry warning setting.
+        ///   - clientCertificateAuthorities: The client CA setting.
         public init(
             certificate: String = "[meta] https-certificate",
             privateKey: String = "[meta] https-private-key",
@@ -153,7 +163,8 @@ extension TLSContext {
             ciphers: String = "[tls] ciphers",
             minimumVersion: String = "[tls] min-version",
             maximumVersion: String = "[tls] max-version",
-            expirationWarning: String = "[tls] advanced-expiration"
+            expirationWarning: String = "[tls] advanced-expiration",
+            clientCertificateAuthorities: String = "[meta] https-client-ca"
         ) {
             self.certificate = certificate
             self.privateKey = privateKey
@@ -162,6 +173,7 @@ extension TLSContext {
             self.minimumVersion = minimumVersion
             self.maximumVersion = maximumVersion
             self.expirationWarning = expirationWarning
+            self.clientCertificateAuthorities = clientCertificateAuthorities
         }
     }
 }

@@ -12,7 +12,8 @@ public import FoundationEssentials
 /// reported in ``warnings``.
 ///
 /// One context serves both roles: ``OpenSSLHandler`` puts each connection in server or client
-/// mode. Servers never request client certificates; clients verify the server when
+/// mode. Servers ask for a client certificate only when
+/// ``Configuration/clientCertificateAuthorities`` is set; clients verify the server when
 /// ``Configuration/verifyPeer`` is set.
 // @unchecked Sendable: the SSL_CTX is fully configured in init and never changed by this code
 // afterwards; OpenSSL locks its own shared state (reference counts, session cache), so SSL_new
@@ -24,8 +25,13 @@ public final class TLSContext: @unchecked Sendable {
     public let warnings: [String]
     /// Whether a certificate and key were loaded, so the context can serve connections.
     public let canServe: Bool
+    /// The loaded certificate's validity period, if a certificate was loaded.
+    let validity: Validity?
     /// The `SSL_CTX`, owned by this object.
     let sslContext: OpaquePointer
+    /// The `X509_STORE` client certificates are verified against, owned by this object; `nil`
+    /// when servers ask for no client certificate.
+    let clientStore: OpaquePointer?
 
     /// Builds and checks the context.
     /// - Parameters:
@@ -36,12 +42,15 @@ public final class TLSContext: @unchecked Sendable {
         let built = try Builder(configuration: configuration, now: now).build()
         self.configuration = configuration
         self.sslContext = built.context
+        self.clientStore = built.clientStore
         self.warnings = built.warnings
+        self.validity = built.validity
         self.canServe = !configuration.certificatePath.isEmpty
     }
 
     deinit {
         SSL_CTX_free(sslContext)
+        if let clientStore { X509_STORE_free(clientStore) }
     }
 
     /// The OpenSSL library version in use, such as `OpenSSL 3.0.19 27 Jan 2026`.

@@ -1,3 +1,5 @@
+public import MetaKernel
+
 /// A TLS problem: a certificate or key that cannot be used, a setting OpenSSL rejects, or a
 /// connection whose handshake or record layer failed.
 ///
@@ -65,6 +67,8 @@ public struct TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     public var fileID: String
     /// The source line that raised the error.
     public var line: Int
+    /// For a failed connection: whose certificate or protocol was the problem. `.other` otherwise.
+    public var failureKind: TransportFailureKind
 
     /// Creates an error.
     /// - Parameters:
@@ -72,11 +76,19 @@ public struct TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     ///   - message: One line naming the setting, file or peer, and the OpenSSL reason.
     ///   - fileID: The raising source file; defaults to the caller's.
     ///   - line: The raising source line; defaults to the caller's.
-    public init(_ code: Code, _ message: String, fileID: String = #fileID, line: Int = #line) {
+    ///   - failureKind: For a failed connection, what the failure says about the peer.
+    public init(
+        _ code: Code,
+        _ message: String,
+        fileID: String = #fileID,
+        line: Int = #line,
+        failureKind: TransportFailureKind = .other
+    ) {
         self.code = code
         self.message = message
         self.fileID = fileID
         self.line = line
+        self.failureKind = failureKind
     }
 
     /// The ``message``.

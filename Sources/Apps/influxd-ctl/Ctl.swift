@@ -46,16 +46,32 @@ enum Ctl {
         fail(command, "operation exited with error: \(message)")
     }
 
+    /// What to change when the TLS settings of the client and the node disagree.
+    static func tlsHint(_ code: MetaClientError.Code) -> String {
+        switch code {
+        case .peerRequiresTLS:
+            return "the node serves HTTPS: add -bind-tls, with -k for a self-signed certificate"
+        case .peerLacksTLS:
+            return
+                "the node serves plain HTTP: drop -bind-tls, or pass -bind-tls=false if the configuration enables https"
+        default:
+            return "the node requires a client certificate from its https-client-ca: pass the node's configuration "
+                + "with -config, and influxd-ctl presents the node's certificate"
+        }
+    }
+
     /// The line for a failed call, in Enterprise's `operation ... with error` form.
     static func fail(_ command: String, _ error: MetaClientError, bind: String) -> Never {
         switch error.code {
         case .timeout:
             fail(command, "operation timed out with error: \(error.message)")
-        case .unreachable where error.message.contains("certificate verify failed"):
+        case .certificateRejected:
             fail(
                 command,
                 "operation exited with error: \(error.message) (to trust the node's certificate, pass its configuration with -config; -k skips the check)"
             )
+        case .peerRequiresTLS, .peerLacksTLS, .ownCertificateRejected:
+            fail(command, "operation exited with error: \(error.message) (\(tlsHint(error.code)))")
         case .unreachable:
             fail(
                 command,

@@ -187,6 +187,8 @@ public struct MetaClient: Sendable {
                 )
             } catch let error as MetaClientError {
                 throw error
+            } catch let failure as any TransportFailure {
+                throw MetaClientError(failure, address: address)
             } catch {
                 lastError = error
             }
@@ -210,6 +212,9 @@ public struct MetaClient: Sendable {
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try transport.configureConnected(channel, serverName: serverName)
+                    if transport.scheme == "http" {
+                        try channel.pipeline.syncOperations.addHandler(TLSAnswerDetector(address: address))
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
                         wrappingChannelSynchronously: channel
@@ -262,6 +267,9 @@ public struct MetaClient: Sendable {
             }
             guard status != 0 else {
                 throw MetaClientError(.badResponse, "\(address) closed the connection without answering")
+            }
+            if status == 400 && transport.scheme == "http" && TLSAnswerDetector.isPlainRequestRefusal(collected) {
+                throw TLSAnswerDetector.failure(address: address)
             }
             return Reply(status: status, headers: headers, body: collected, address: address)
         }

@@ -5,7 +5,10 @@ import NIOPosix
 public struct MetaClientError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        enum Base: String, Sendable { case unreachable, timeout, badResponse, tooLarge, badAddress }
+        enum Base: String, Sendable {
+            case unreachable, timeout, badResponse, tooLarge, badAddress
+            case peerRequiresTLS, peerLacksTLS, certificateRejected, ownCertificateRejected
+        }
         let base: Base
         init(_ base: Base) { self.base = base }
 
@@ -19,6 +22,14 @@ public struct MetaClientError: Error, Sendable, CustomStringConvertible {
         public static let tooLarge = Code(.tooLarge)
         /// The address is not `host:port`.
         public static let badAddress = Code(.badAddress)
+        /// Plain HTTP was dialled, and the peer speaks TLS on that port.
+        public static let peerRequiresTLS = Code(.peerRequiresTLS)
+        /// TLS was dialled, and the peer answered in plain HTTP.
+        public static let peerLacksTLS = Code(.peerLacksTLS)
+        /// The peer's certificate failed verification (unknown CA, wrong name, expired).
+        public static let certificateRejected = Code(.certificateRejected)
+        /// The peer refused this client's certificate, or required one and got none.
+        public static let ownCertificateRejected = Code(.ownCertificateRejected)
 
         /// The code's name.
         public var description: String { base.rawValue }

@@ -14,7 +14,7 @@ public struct TransportServerChannel<Base: ServerChildChannel>: ServerChildChann
     /// Prepares the connection, then lets the base set up its handlers.
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
-            try transport.configureAccepted(channel)
+            try transport.configureAccepted(channel, on: .api)
         }.flatMap {
             base.setup(channel: channel, logger: logger)
         }

@@ -28,6 +28,8 @@ extension ConfigKey {
         .string(.meta, "https-private-key", \.meta.httpsPrivateKey),
         .bool(.meta, "https-insecure-certificate", \.meta.httpsInsecureCertificate),
         .bool(.meta, "https-insecure-tls", \.meta.httpsInsecureTLS),
+        .string(.meta, "https-client-ca", \.meta.httpsClientCA),
+        .string(.meta, "raft-client-ca", \.meta.raftClientCA),
         .bool(.meta, "data-use-tls", \.meta.dataUseTLS).effect(.notYet("meta-to-data connections: \(dataNodes)")),
         .bool(.meta, "data-insecure-tls", \.meta.dataInsecureTLS).effect(
             .notYet("meta-to-data connections: \(dataNodes)")

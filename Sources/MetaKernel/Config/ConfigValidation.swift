@@ -93,6 +93,18 @@ extension MetaConfig {
             \MetaConfig.meta.httpsCertificate
         )
         require(
+            meta.httpsEnabled || meta.httpsClientCA.isEmpty,
+            "[meta] https-client-ca requires https-enabled = true (client certificates are a TLS feature)",
+            \MetaConfig.meta.httpsClientCA,
+            \MetaConfig.meta.httpsEnabled
+        )
+        require(
+            meta.httpsEnabled || meta.raftClientCA.isEmpty,
+            "[meta] raft-client-ca requires https-enabled = true (client certificates are a TLS feature)",
+            \MetaConfig.meta.raftClientCA,
+            \MetaConfig.meta.httpsEnabled
+        )
+        require(
             !meta.authEnabled || !meta.internalSharedSecret.isEmpty,
             "[meta] auth-enabled requires internal-shared-secret \(secretAdvice)",
             \MetaConfig.meta.authEnabled,

@@ -21,6 +21,12 @@ extension MetaConfig {
         public var httpsInsecureCertificate: Bool
         /// `https-insecure-tls`, default `false`: skip certificate verification between meta nodes.
         public var httpsInsecureTLS: Bool
+        /// `https-client-ca`, default `""`: a PEM file of CAs; when set, the HTTP API requires a client certificate
+        /// that chains to one of them (mutual TLS). Needs ``httpsEnabled``.
+        public var httpsClientCA: String
+        /// `raft-client-ca`, default `""`: the same for the Raft port: a dialling node must present a certificate
+        /// that chains to one of these CAs. Needs ``httpsEnabled``.
+        public var raftClientCA: String
         /// `data-use-tls`, default `false`: use TLS for meta-to-data RPC.
         public var dataUseTLS: Bool
         /// `data-insecure-tls`, default `false`: skip certificate verification for meta-to-data RPC.
@@ -91,6 +97,8 @@ extension MetaConfig {
             self.httpsPrivateKey = ""
             self.httpsInsecureCertificate = false
             self.httpsInsecureTLS = false
+            self.httpsClientCA = ""
+            self.raftClientCA = ""
             self.dataUseTLS = false
             self.dataInsecureTLS = false
             self.gossipFrequency = GoDuration(.seconds(5))

@@ -148,6 +148,9 @@ public struct RaftDialer: Sendable {
                 lastError = error
             }
         }
+        if let failure = lastError as? any TransportFailure {
+            throw TransportRefused(description: "cannot connect to Raft peer \(address): \(failure)")
+        }
         throw DialError(description: "raft peer \(address): \(lastError.map { "\($0)" } ?? "no address")")
     }
 

@@ -51,6 +51,13 @@ struct RaftPreamble: Equatable, Sendable {
         let checkable = min(view.readableBytes, magic.count)
         if let prefix = view.getBytes(at: view.readerIndex, length: checkable), prefix != Array(magic.prefix(checkable))
         {
+            // 0x16 starts a TLS handshake record; no preamble starts with it.
+            if prefix.first == 0x16 {
+                throw Invalid(
+                    description:
+                        "it speaks TLS (a TLS ClientHello), and this node's Raft port does not: set [meta] https-enabled the same on every meta node"
+                )
+            }
             throw Invalid(description: "not an influxd-meta Raft connection (bad magic)")
         }
         var reader = view

@@ -71,7 +71,7 @@ final class RaftTransportBridge: @unchecked Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try transport.configureAccepted(channel)
+                    try transport.configureAccepted(channel, on: .raft)
                     try channel.pipeline.syncOperations.addHandler(
                         RaftAcceptHandler(bridge: self, authentication: authentication),
                         name: RaftAcceptHandler.name
@@ -216,6 +216,8 @@ final class RaftTransportBridge: @unchecked Sendable {
                 descriptor = try await dialer.dial(address: address, preamble: preamble)
             } catch let error as RaftDialer.HandshakeRefused {
                 warnThrottled(key: "dial \(address) \(error)", "\(error)")
+            } catch let error as RaftDialer.TransportRefused {
+                warnThrottled(key: "dial \(address) transport", "\(error)")
             } catch {
                 logger.debug("raft connect to \(address) (id \(id)) failed: \(error)")
             }

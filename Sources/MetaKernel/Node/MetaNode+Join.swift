@@ -146,10 +146,7 @@ extension MetaNode {
         do {
             reply = try await peerClient.get(target.description, "/status")
         } catch {
-            throw MetaNodeError(
-                .invalid,
-                "\(error.message) (is influxd-meta running on \(target.host), with http-bind-address port \(target.port)?)"
-            )
+            throw MetaNodeError(.invalid, "\(error.message) (\(Self.probeHint(error, target: target)))")
         }
         guard reply.status == 200, let status = try? reply.decode(ClusterStatus.self), status.nodeType == "meta" else {
             throw MetaNodeError(

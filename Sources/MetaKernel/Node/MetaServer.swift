@@ -23,8 +23,8 @@ public enum MetaServer {
         logger: Logger,
         onReady: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        // SIGHUP asks a daemon to reload (systemd's ExecReload, logrotate); what can reload
-        // (the license file) traps it itself. It must never end the node.
+        // SIGHUP asks a daemon to reload (systemd's ExecReload, logrotate): ReloadService traps
+        // it and reloads every Reloadable plugin. Until it runs, SIGHUP must not end the node.
         cposix_ignore_sighup()
         let plugins = try catalog.select(for: config)
         for notice in plugins.notices { logger.warning("\(notice)") }
@@ -84,13 +84,14 @@ public enum MetaServer {
             logger: logger
         )
         // Started in this order, stopped in reverse: registration first, then the API, the
-        // license monitor, and Raft last.
+        // SIGHUP reloads, the license monitor, and Raft last.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: NodeService(node: node))]
         if let licensing = plugins.licensing {
             services.append(
                 .init(service: LicenseMonitorService(licensing: licensing, gate: node.license, logger: logger))
             )
         }
+        services.append(.init(service: ReloadService(parts: plugins.reloadable, logger: logger)))
         services.append(.init(service: app))
         if let registration = plugins.registration {
             services.append(.init(service: RegistrationService(registration: registration, node: node, logger: logger)))

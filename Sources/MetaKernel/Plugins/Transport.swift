@@ -18,6 +18,10 @@ public protocol Transport: Sendable {
     /// Runs on the channel's event loop.
     func configureAccepted(_ channel: any Channel) throws
 
+    /// Prepares a channel accepted by `listener`; defaults to ``configureAccepted(_:)``.
+    /// Runs on the channel's event loop.
+    func configureAccepted(_ channel: any Channel, on listener: TransportListener) throws
+
     /// Prepares a connected channel before any application handler is added.
     /// - Parameter serverName: the host name dialled, for certificate checks.
     /// Runs on the channel's event loop.

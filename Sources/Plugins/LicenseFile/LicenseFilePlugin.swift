@@ -1,7 +1,6 @@
 public import FoundationEssentials
 public import MetaKernel
 import TLS
-import UnixSignals
 
 #if canImport(Glibc)
     import Glibc
@@ -10,8 +9,8 @@ import UnixSignals
 #endif
 
 /// `[enterprise] license-path`: a signed license file verified offline at start-up, and again
-/// on SIGHUP and whenever the file changes, with no restart.
-public struct LicenseFilePlugin: Licensing {
+/// on SIGHUP (the node calls ``reload()``) and whenever the file changes, with no restart.
+public struct LicenseFilePlugin: Licensing, Reloadable {
     /// Where the license and the trusted issuer keys are.
     public struct Configuration: Sendable {
         /// The license file (`[enterprise] license-path`).
@@ -22,10 +21,10 @@ public struct LicenseFilePlugin: Licensing {
         public var builtInIssuerKeys: [String]
         /// How often the file is checked for changes and the dates re-evaluated.
         public var pollInterval: Duration
-        /// Whether SIGHUP re-reads the file (off in unit tests, which share the test process).
+        /// Whether ``LicenseFilePlugin/reload()``, which the node calls on SIGHUP, re-reads the file.
         public var reloadOnSIGHUP: Bool
 
-        /// Creates a configuration: built-in keys, a 2-second poll, SIGHUP trapped.
+        /// Creates a configuration: built-in keys, a 2-second poll, re-read on SIGHUP.
         public init(
             path: String,
             issuerKeyPaths: [String],
@@ -48,6 +47,7 @@ public struct LicenseFilePlugin: Licensing {
 
     /// The configuration.
     public let configuration: Configuration
+    private let reloadRequests = ReloadRequests()
 
     /// Creates the plugin.
     public init(configuration: Configuration) { self.configuration = configuration }
@@ -62,7 +62,7 @@ public struct LicenseFilePlugin: Licensing {
         return Self.state(of: license, now: Date())
     }
 
-    /// Re-reads the file on SIGHUP and when it changes, re-evaluates the dates every poll, and
+    /// Re-reads the file on ``reload()`` (SIGHUP) and when it changes, re-evaluates the dates every poll, and
     /// reports each new state; a license that stops being valid is reported `.invalid`.
     public func monitor(onChange: @Sendable (LicenseState) -> Void) async {
         var identity = LicenseFileReader.identity(of: configuration.path)
@@ -103,9 +103,9 @@ public struct LicenseFilePlugin: Licensing {
         let (events, sink) = AsyncStream<Bool>.makeStream()
         await withTaskGroup(of: Void.self) { group in
             if configuration.reloadOnSIGHUP {
-                let signals = await UnixSignalsSequence(trapping: .sighup)
+                let requests = reloadRequests.subscribe()
                 group.addTask {
-                    for await _ in signals { sink.yield(true) }
+                    for await _ in requests { sink.yield(true) }
                 }
             }
             let interval = configuration.pollInterval
@@ -126,6 +126,16 @@ public struct LicenseFilePlugin: Licensing {
             }
             group.cancelAll()
         }
+    }
+
+    /// `license-path`, in reload log lines.
+    public var reloadSubject: String { "[enterprise] license-path" }
+
+    /// Makes the running monitor re-read the license file and the issuer keys; it reports the
+    /// outcome through the license state, so this returns no warnings.
+    public func reload() async throws -> [String] {
+        reloadRequests.request()
+        return []
     }
 
     /// How long the monitor waits before it reads a file that did not verify a second time.

@@ -172,6 +172,14 @@ struct ConfigErrorTests {
                 "test.conf: [meta] https-enabled requires https-certificate (a PEM certificate, or a bundle with the key)"
             ),
             (
+                "[meta]\nhttps-client-ca = \"/etc/ssl/ca.pem\"",
+                "test.conf: [meta] https-client-ca requires https-enabled = true (client certificates are a TLS feature)"
+            ),
+            (
+                "[meta]\nraft-client-ca = \"/etc/ssl/ca.pem\"",
+                "test.conf: [meta] raft-client-ca requires https-enabled = true (client certificates are a TLS feature)"
+            ),
+            (
                 "[meta]\nelection-timeout = \"500ms\"",
                 "test.conf: [meta] election-timeout (500ms) must not be shorter than heartbeat-timeout (1s)"
             ),

@@ -101,6 +101,8 @@ struct MetaConfigDefaultsTests {
                 https-private-key = ""
                 https-insecure-certificate = false
                 https-insecure-tls = false
+                https-client-ca = ""
+                raft-client-ca = ""
                 data-use-tls = false
                 data-insecure-tls = false
                 gossip-frequency = "5s"
@@ -167,6 +169,7 @@ struct MetaConfigDefaultsTests {
                 "INFLUXDB_META_DIR", "INFLUXDB_META_BIND_ADDRESS", "INFLUXDB_META_HTTP_BIND_ADDRESS",
                 "INFLUXDB_META_HTTPS_ENABLED", "INFLUXDB_META_HTTPS_CERTIFICATE", "INFLUXDB_META_HTTPS_PRIVATE_KEY",
                 "INFLUXDB_META_HTTPS_INSECURE_CERTIFICATE", "INFLUXDB_META_HTTPS_INSECURE_TLS",
+                "INFLUXDB_META_HTTPS_CLIENT_CA", "INFLUXDB_META_RAFT_CLIENT_CA",
                 "INFLUXDB_META_DATA_USE_TLS", "INFLUXDB_META_DATA_INSECURE_TLS", "INFLUXDB_META_GOSSIP_FREQUENCY",
                 "INFLUXDB_META_ANNOUNCEMENT_EXPIRATION", "INFLUXDB_META_RETENTION_AUTOCREATE",
                 "INFLUXDB_META_ELECTION_TIMEOUT", "INFLUXDB_META_HEARTBEAT_TIMEOUT",

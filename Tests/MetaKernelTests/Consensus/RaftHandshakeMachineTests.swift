@@ -189,6 +189,12 @@ struct RaftHandshakeMachineTests {
             why: "not an influxd-meta Raft connection (bad magic)"
         ),
         NotPreamble(
+            bytes: [0x16, 0x03, 0x01, 0x00, 0xF4, 0x01],
+            refusedAfter: 1,
+            why:
+                "it speaks TLS (a TLS ClientHello), and this node's Raft port does not: set [meta] https-enabled the same on every meta node"
+        ),
+        NotPreamble(
             bytes: magic + [0, 0, 0, 1] + [0, 0, 0, 0, 0, 0, 0, 1] + [0, 1, 65],
             refusedAfter: 12,
             why:
