@@ -80,6 +80,7 @@ extension ConfigKey {
 
         .choice(.discovery, "mode", \.discovery.mode),
         .string(.discovery, "hosts-file", \.discovery.hostsFile),
+        .int(.discovery, "bootstrap-expect", \.discovery.bootstrapExpect, minimum: 0),
     ]
 
     /// Why the data-node keys do nothing yet.

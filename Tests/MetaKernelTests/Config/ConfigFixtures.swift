@@ -101,6 +101,7 @@ enum ConfigFixtures {
         [discovery]
         mode = "dns"
         hosts-file = "/etc/meta-hosts"
+        bootstrap-expect = 3
         """
 
     /// The configuration ``everyKeyText`` describes.
@@ -155,6 +156,7 @@ enum ConfigFixtures {
         config.tls.advancedExpiration = GoDuration(.seconds(7 * 86_400))
         config.discovery.mode = .dns
         config.discovery.hostsFile = "/etc/meta-hosts"
+        config.discovery.bootstrapExpect = 3
         return config
     }
 }

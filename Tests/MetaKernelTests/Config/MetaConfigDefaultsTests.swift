@@ -142,6 +142,7 @@ struct MetaConfigDefaultsTests {
                 [discovery]
                 mode = "hosts"
                 hosts-file = "/etc/hosts"
+                bootstrap-expect = 0
 
                 """
         )
@@ -176,7 +177,7 @@ struct MetaConfigDefaultsTests {
                 "INFLUXDB_META_RAFT_SNAPSHOT_TRAILING", "INFLUXDB_LOGGING_FORMAT", "INFLUXDB_LOGGING_LEVEL",
                 "INFLUXDB_LOGGING_SUPPRESS_LOGO", "INFLUXDB_TLS_CIPHERS", "INFLUXDB_TLS_MIN_VERSION",
                 "INFLUXDB_TLS_MAX_VERSION", "INFLUXDB_TLS_ADVANCED_EXPIRATION", "INFLUXDB_DISCOVERY_MODE",
-                "INFLUXDB_DISCOVERY_HOSTS_FILE",
+                "INFLUXDB_DISCOVERY_HOSTS_FILE", "INFLUXDB_DISCOVERY_BOOTSTRAP_EXPECT",
             ]
         )
     }
