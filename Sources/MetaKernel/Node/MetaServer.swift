@@ -26,6 +26,13 @@ public enum MetaServer {
         // SIGHUP asks a daemon to reload (systemd's ExecReload, logrotate); what can reload
         // (the license file) traps it itself. It must never end the node.
         cposix_ignore_sighup()
+        let expect = config.discovery.bootstrapExpect
+        if singleServer && expect > 0 {
+            throw MetaNodeError(
+                .invalid,
+                "-single-server and [discovery] bootstrap-expect = \(expect) contradict each other: a single server forms its own cluster; set bootstrap-expect = 0 or drop -single-server"
+            )
+        }
         let plugins = try catalog.select(for: config)
         for notice in plugins.notices { logger.warning("\(notice)") }
         for warning in config.ineffectiveKeyWarnings() { logger.warning("\(warning)") }
@@ -82,8 +89,8 @@ public enum MetaServer {
             },
             logger: logger
         )
-        // Started in this order, stopped in reverse: registration first, then the API, the
-        // license monitor, and Raft last.
+        // Started in this order, stopped in reverse: registration first, then the bootstrapper,
+        // the API, the license monitor, and Raft last.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: NodeService(node: node))]
         if let licensing = plugins.licensing {
             services.append(
@@ -91,6 +98,10 @@ public enum MetaServer {
             )
         }
         services.append(.init(service: app))
+        if expect > 0, await !node.isInConfiguration() {
+            let bootstrapper = Bootstrapper(node: node, configuration: .init(expect: expect), logger: logger)
+            services.append(.init(service: bootstrapper))
+        }
         if let registration = plugins.registration {
             services.append(.init(service: RegistrationService(registration: registration, node: node, logger: logger)))
         }
