@@ -1,7 +1,7 @@
 import Foundation
 
 /// One `influxd-meta` process started from the built binary, with its own config file, data
-/// directory and ports on 127.0.0.1.
+/// directory and ports on 127.0.0.1 (or another loopback address, `bindHost`).
 public final class MetaProcess: @unchecked Sendable {
     // Invariant: used from one test task at a time; `process` is only replaced by start().
 
@@ -19,25 +19,34 @@ public final class MetaProcess: @unchecked Sendable {
     public let metaExtraConfig: String
     /// Whether the HTTP API binds every interface.
     public let wildcardHTTP: Bool
+    /// The address both ports bind (and the node advertises): `127.0.0.1` unless given.
+    public let bindHost: String
     private var process: Process?
     private var logHandle: FileHandle?
 
     /// Prepares a node; writes its config file.
-    /// - Parameter wildcardHTTP: bind the HTTP API on every interface, so that it advertises
-    ///   `hostname` (used to test a hostname that does not match the address dialled).
+    /// - Parameters:
+    ///   - wildcardHTTP: bind the HTTP API on every interface, so that it advertises
+    ///     `hostname` (used to test a hostname that does not match the address dialled).
+    ///   - bindHost: another loopback address (`127.0.1.2`), so that nodes can share ports.
+    ///   - httpPort, raftPort: fixed ports; free ones when `nil`.
     public init(
         root: String,
         hostname: String = "127.0.0.1",
         extraConfig: String = "",
         metaExtraConfig: String = "",
-        wildcardHTTP: Bool = false
+        wildcardHTTP: Bool = false,
+        bindHost: String = "127.0.0.1",
+        httpPort: Int? = nil,
+        raftPort: Int? = nil
     ) throws {
         self.wildcardHTTP = wildcardHTTP
         self.metaExtraConfig = metaExtraConfig
         self.root = root
         self.hostname = hostname
-        self.httpPort = freePort()
-        self.raftPort = freePort()
+        self.bindHost = bindHost
+        self.httpPort = httpPort ?? freePort()
+        self.raftPort = raftPort ?? freePort()
         self.extraConfig = extraConfig
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -50,8 +59,8 @@ public final class MetaProcess: @unchecked Sendable {
 
         [meta]
         dir = "\(root)/meta"
-        bind-address = "127.0.0.1:\(raftPort)"
-        http-bind-address = "\(wildcardHTTP ? "" : "127.0.0.1"):\(httpPort)"
+        bind-address = "\(bindHost):\(raftPort)"
+        http-bind-address = "\(wildcardHTTP ? "" : bindHost):\(httpPort)"
         election-timeout = "500ms"
         heartbeat-timeout = "500ms"
         leader-lease-timeout = "250ms"
@@ -67,8 +76,10 @@ public final class MetaProcess: @unchecked Sendable {
     public var configPath: String { "\(root)/influxdb-meta.conf" }
     /// Path of the log (stdout and stderr).
     public var logPath: String { "\(root)/influxd-meta.log" }
-    /// `127.0.0.1:<http port>`.
-    public var httpAddress: String { "127.0.0.1:\(httpPort)" }
+    /// `<bindHost>:<http port>`.
+    public var httpAddress: String { "\(bindHost):\(httpPort)" }
+    /// `<bindHost>:<raft port>`.
+    public var raftAddress: String { "\(bindHost):\(raftPort)" }
     /// The process id, while running.
     public var pid: Int32? { process?.isRunning == true ? process?.processIdentifier : nil }
 
