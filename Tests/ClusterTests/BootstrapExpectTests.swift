@@ -203,6 +203,37 @@ struct BootstrapExpectTests {
         }
     }
 
+    @Test("two nodes that each see themselves lowest of three: the votes let only one bootstrap")
+    func divergingViews() async throws {
+        let root = try makeTemporaryDirectory("bootstrap-views")
+        for round in 0..<5 {
+            let dir = "\(root)/round\(round)"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let ports = (http: freePort(), raft: freePort())
+            // Node 1 does not know node 2, node 2 does not know node 1; nodes 3 and 4 know all.
+            let lists = [1: [1, 3, 4], 2: [2, 3, 4], 3: [1, 2, 3, 4], 4: [1, 2, 3, 4]]
+            var nodes: [MetaProcess] = []
+            for n in 1...4 {
+                let file = "\(dir)/hosts\(n)"
+                try Self.hostsText(net: 45, lists[n]!).write(toFile: file, atomically: true, encoding: .utf8)
+                nodes.append(try Self.node(n, net: 45, expect: 3, root: dir, hostsFile: file, ports: ports))
+            }
+            let cluster = TestCluster(nodes: nodes)
+            try nodes[2].start()
+            try nodes[3].start()
+            try await cluster.waitForAPI(nodes[2])
+            try await cluster.waitForAPI(nodes[3])
+            try nodes[0].start()
+            try nodes[1].start()
+            var seen: Set<UInt64> = []
+            let id = try await Self.formed(cluster, voters: 4, seen: &seen)
+            #expect(seen == [id], "round \(round): cluster ids seen \(seen)")
+            let standing = nodes.prefix(2).filter { $0.log.contains("bootstrapping the cluster as") }
+            #expect(standing.count == 1, "round \(round)")
+            await cluster.stopAll()
+        }
+    }
+
     @Test("-single-server with bootstrap-expect stops start-up with one line")
     func singleServer() async throws {
         let root = try makeTemporaryDirectory("bootstrap-single")

@@ -107,7 +107,7 @@ struct Bootstrapper: Service {
     }
 
     /// Asks `voters` for their votes; bootstraps with `bootstrap-expect` of them (its own
-    /// included) within half a vote lease, or gives back what it got.
+    /// included) within half a vote lease and adds the voters, or gives back what it got.
     private func stand(voters: [String], journal: inout Journal) async {
         let me = node.httpAddress
         do {
@@ -141,6 +141,15 @@ struct Bootstrapper: Service {
             )
             do {
                 _ = try await node.join(JoinRequest(addr: me))
+                // Adds its voters one after the other, as an operator would, rather than have
+                // them ask at their next rounds and collide; a voter not added here asks itself.
+                for voter in granted.sorted() {
+                    do {
+                        _ = try await node.join(JoinRequest(addr: voter))
+                    } catch {
+                        journal.problem("adding \(voter) to the new cluster: \(error.message); it will ask itself")
+                    }
+                }
                 return
             } catch {
                 journal.problem("bootstrapping failed: \(error.message); retrying")
