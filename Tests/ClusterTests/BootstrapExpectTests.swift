@@ -239,6 +239,8 @@ struct BootstrapExpectTests {
         let root = try makeTemporaryDirectory("bootstrap-single")
         let node = try Self.nodes(1, net: 44, expect: 3, root: root)[0]
         try node.start(["-single-server"])
+        defer { Task { await node.stop() } }
+        _ = try await eventually("the node to stop") { node.pid == nil ? true : nil }
         #expect(await node.waitForExit() != 0)
         #expect(node.log.contains("-single-server and [discovery] bootstrap-expect = 3 contradict each other"))
     }
