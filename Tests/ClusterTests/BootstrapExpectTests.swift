@@ -73,7 +73,6 @@ struct BootstrapExpectTests {
         let root = try makeTemporaryDirectory("bootstrap")
         let nodes = try Self.nodes(3, net: 41, expect: 3, root: root)
         let cluster = TestCluster(nodes: nodes)
-        defer { Task { await cluster.stopAll() } }
         for node in nodes.reversed() { try node.start() }
         var seen: Set<UInt64> = []
         let id = try await Self.formed(cluster, voters: 3, seen: &seen)
@@ -112,7 +111,6 @@ struct BootstrapExpectTests {
             ports: (nodes[0].httpPort, nodes[0].raftPort)
         )
         try fourth.start()
-        defer { Task { await fourth.stop() } }
         _ = try await eventually("the fourth node to wait") {
             fourth.log.contains("waiting for 3 meta nodes, 1 visible: \(fourth.httpAddress)") ? true : nil
         }
@@ -139,7 +137,6 @@ struct BootstrapExpectTests {
         try Self.hostsText(net: 42, [1, 2, 3]).write(toFile: all, atomically: true, encoding: .utf8)
         let third = try Self.node(3, net: 42, expect: 3, root: root, hostsFile: all, ports: ports)
         let cluster = TestCluster(nodes: lone + [third])
-        defer { Task { await cluster.stopAll() } }
         var ids: [UInt64] = []
         for node in lone {
             try node.start()
@@ -239,7 +236,6 @@ struct BootstrapExpectTests {
         let root = try makeTemporaryDirectory("bootstrap-single")
         let node = try Self.nodes(1, net: 44, expect: 3, root: root)[0]
         try node.start(["-single-server"])
-        defer { Task { await node.stop() } }
         _ = try await eventually("the node to stop") { node.pid == nil ? true : nil }
         #expect(await node.waitForExit() != 0)
         #expect(node.log.contains("-single-server and [discovery] bootstrap-expect = 3 contradict each other"))
