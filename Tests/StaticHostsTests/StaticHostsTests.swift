@@ -15,6 +15,9 @@ struct StaticHostsTests {
         fd00::3     enterprise-meta-03
         10.0.0.3    enterprise-meta-03
         not-an-ip   bogus
+        127.0.1.5   meta5
+        127.0.0.1   localhost.localdomain localhost4 meta6
+        ff02::1     ip6-allnodes
         """
 
     func discovery() throws -> (StaticHostsDiscovery, String) {
@@ -64,12 +67,12 @@ struct StaticHostsTests {
         }
     }
 
-    @Test("known peers leave out loopback names")
+    @Test("known peers leave out the system's loopback names, not other names on loopback addresses")
     func peers() async throws {
         let (plugin, _) = try discovery()
         #expect(
             try await plugin.knownPeers() == [
-                "enterprise-meta-01", "meta1", "enterprise-meta-02", "enterprise-meta-03",
+                "enterprise-meta-01", "meta1", "enterprise-meta-02", "enterprise-meta-03", "meta5", "meta6",
             ]
         )
     }

@@ -36,6 +36,7 @@ public final class MetaProcess: @unchecked Sendable {
     ///     advertise `hostname` for Raft too (nodes in network namespaces).
     ///   - license: the shared development license by default (a node without one refuses to
     ///     start); a test that sets `license-key` or `license-path` in `extraConfig` keeps its own.
+    ///   - httpPort, raftPort: fixed ports (nodes on several loopback addresses may share them); free ones when `nil`.
     public init(
         root: String,
         hostname: String = "127.0.0.1",
@@ -43,15 +44,17 @@ public final class MetaProcess: @unchecked Sendable {
         extraConfig: String = "",
         metaExtraConfig: String = "",
         wildcardHTTP: Bool = false,
-        license: TestLicense = .development
+        license: TestLicense = .development,
+        httpPort: Int? = nil,
+        raftPort: Int? = nil
     ) throws {
         self.wildcardHTTP = wildcardHTTP
         self.metaExtraConfig = metaExtraConfig
         self.root = root
         self.hostname = hostname
         self.bindHost = bindHost
-        self.httpPort = freePort()
-        self.raftPort = freePort()
+        self.httpPort = httpPort ?? freePort()
+        self.raftPort = raftPort ?? freePort()
         self.extraConfig = extraConfig
         self.licensedExtraConfig = try license.apply(to: extraConfig)
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -84,6 +87,8 @@ public final class MetaProcess: @unchecked Sendable {
     public var logPath: String { "\(root)/influxd-meta.log" }
     /// `<bind host>:<http port>` (`127.0.0.1:<http port>` by default and for every interface).
     public var httpAddress: String { "\(bindHost.isEmpty ? "127.0.0.1" : bindHost):\(httpPort)" }
+    /// `<bind host>:<raft port>` (`127.0.0.1` for every interface).
+    public var raftAddress: String { "\(bindHost.isEmpty ? "127.0.0.1" : bindHost):\(raftPort)" }
     /// The process id, while running.
     public var pid: Int32? { process?.isRunning == true ? process?.processIdentifier : nil }
 

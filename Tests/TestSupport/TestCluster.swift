@@ -31,6 +31,11 @@ public final class TestCluster: @unchecked Sendable {
         }
     }
 
+    /// A cluster of nodes made elsewhere (on other loopback addresses, with shared ports).
+    public init(nodes: [MetaProcess]) {
+        self.nodes = nodes
+    }
+
     /// Starts every node and waits until each API answers.
     public func startAll() async throws {
         for node in nodes { try node.start() }
@@ -75,7 +80,7 @@ public final class TestCluster: @unchecked Sendable {
         return try await eventually("a leader among \(pool.map(\.httpAddress))", timeout: .seconds(20)) {
             for node in pool {
                 guard let status = try? await status(node), !status.leader.isEmpty else { continue }
-                if let leader = pool.first(where: { "127.0.0.1:\($0.raftPort)" == status.leader }) { return leader }
+                if let leader = pool.first(where: { $0.raftAddress == status.leader }) { return leader }
             }
             return nil
         }

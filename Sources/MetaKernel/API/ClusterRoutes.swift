@@ -2,7 +2,8 @@ import FoundationEssentials
 public import Hummingbird
 
 /// Membership routes: `POST /join` (add-meta), `POST /remove` (remove-meta, leave), and the
-/// internal `POST /accept-join` and `POST /reset` a leader sends to the node it adds or removes.
+/// internal `POST /accept-join` and `POST /reset` a leader sends to the node it adds or removes,
+/// and `POST /bootstrap-vote` / `/bootstrap-release` between fresh nodes (`bootstrap-expect`).
 public struct ClusterRoutes: Sendable {
     let node: MetaNode
 
@@ -26,6 +27,18 @@ public struct ClusterRoutes: Sendable {
             await handle(request, as: AcceptJoinRequest.self) { body throws(MetaNodeError) in
                 try await node.acceptJoin(body)
                 return ["status": "joined"]
+            }
+        }
+        router.post("/bootstrap-vote") { request, _ in
+            await handle(request, as: BootstrapVoteRequest.self) { body throws(MetaNodeError) in
+                try await node.bootstrapVote(body)
+                return ["status": "granted"]
+            }
+        }
+        router.post("/bootstrap-release") { request, _ in
+            await handle(request, as: BootstrapVoteRequest.self) { body throws(MetaNodeError) in
+                node.bootstrapRelease(body)
+                return ["status": "released"]
             }
         }
         router.post("/reset") { request, _ in

@@ -86,6 +86,7 @@ extension ConfigKey {
         .string(.discovery, "dns-domain", \.discovery.dnsDomain, .dnsName(allowEmpty: true)),
         .strings(.discovery, "nameservers", \.discovery.nameservers, each: .nameServer),
         .duration(.discovery, "dns-timeout", \.discovery.dnsTimeout, .atLeast(GoDuration(.seconds(1)))),
+        .int(.discovery, "bootstrap-expect", \.discovery.bootstrapExpect, minimum: 0),
     ]
 
     /// Why the data-node keys do nothing yet.

@@ -28,11 +28,15 @@ extension MetaConfig {
         /// `dns-timeout` (`INFLUXDB_DISCOVERY_DNS_TIMEOUT`), default `"2s"`: how long the DNS plugin waits for each
         /// try of each name server (whole seconds, as glibc's resolver counts).
         public var dnsTimeout: GoDuration
+        /// `bootstrap-expect` (`INFLUXDB_DISCOVERY_BOOTSTRAP_EXPECT`), default 0 (off): how many fresh meta
+        /// nodes, found through discovery, form a cluster by themselves (see ``Bootstrapper``).
+        public var bootstrapExpect: Int
 
         /// Creates the section with its defaults.
         public init() {
             self.mode = .hosts
             self.hostsFile = "/etc/hosts"
+            self.bootstrapExpect = 0
             self.dnsService = "_influxdb-meta._tcp"
             self.dnsDomain = ""
             self.nameservers = []

@@ -22,12 +22,14 @@ public struct ClusterStatus: Sendable, Codable, Equatable {
     public var version: String? = MetaBuild.version
     /// The license, when the node checks one (an extension of ours).
     public var license: LicenseReport?
+    /// `[discovery] bootstrap-expect`, on an un-joined node that has it set (an extension of ours).
+    public var bootstrapExpect: Int?
 
     enum CodingKeys: String, CodingKey {
         case nodeType, leader
         case httpAddress = "httpAddr"
         case raftAddress = "raftAddr"
-        case peers, id, index, term, clusterID, version, license
+        case peers, id, index, term, clusterID, version, license, bootstrapExpect
     }
 
     /// Creates a status.
@@ -52,5 +54,6 @@ public struct ClusterStatus: Sendable, Codable, Equatable {
         try c.encodeIfPresent(clusterID, forKey: .clusterID)
         try c.encodeIfPresent(version, forKey: .version)
         try c.encodeIfPresent(license, forKey: .license)
+        try c.encodeIfPresent(bootstrapExpect, forKey: .bootstrapExpect)
     }
 }

@@ -61,3 +61,18 @@ public struct RemoveReply: Codable, Sendable, Equatable {
     /// Something the operator should know.
     public var warning: String?
 }
+
+/// `POST /bootstrap-vote` and `/bootstrap-release`: a fresh node asks another for its vote to
+/// bootstrap the cluster (`bootstrap-expect`), or gives it back.
+public struct BootstrapVoteRequest: Codable, Sendable, Equatable {
+    /// The candidate's advertised HTTP address.
+    public var candidate: String
+    /// The candidate's `bootstrap-expect`; must equal the voter's.
+    public var expect: Int
+
+    /// Creates a request.
+    public init(candidate: String, expect: Int) {
+        self.candidate = candidate
+        self.expect = expect
+    }
+}

@@ -37,6 +37,13 @@ extension MetaNode {
             guard status.role == .leader else { throw notLeaderError(status) }
             let data = store.current
             if let member = data.metaNode(httpAddress: target.description) {
+                try await finishAdding(
+                    member,
+                    target: target,
+                    servers: status.servers,
+                    clusterID: data.clusterID,
+                    node: node
+                )
                 return JoinReply(
                     id: member.id,
                     addr: member.httpAddress,
@@ -88,6 +95,42 @@ extension MetaNode {
                 warning: evenVotersWarning(count: store.current.metaNodes.count)
             )
         }
+    }
+
+    /// Finishes adding `member` when its join was cut short: its leader stopped after committing
+    /// its record but before making it a voter (a spare gets no log from the next leader). Hands
+    /// it its identity again (a no-op when it has it) and adds or promotes it. Nothing to do for
+    /// a voter, running or not.
+    private func finishAdding(
+        _ member: NodeInfo,
+        target: HostPort,
+        servers: [RaftStatus.Server],
+        clusterID: UInt64,
+        node: RaftNode
+    ) async throws(MetaNodeError) {
+        let server = servers.first { $0.id == member.id }
+        guard server?.isVoter != true else { return }
+        _ = try await probe(target, clusterID: clusterID)
+        try await handOver(
+            AcceptJoinRequest(
+                id: member.id,
+                clusterID: clusterID,
+                raftAddr: member.tcpAddress,
+                httpAddr: member.httpAddress
+            ),
+            to: member.httpAddress
+        )
+        if server == nil {
+            try await addVoter(id: member.id, address: member.tcpAddress, node: node)
+        } else {
+            do {
+                try await node.probePeer(address: member.tcpAddress)
+                try await node.promote(id: member.id)
+            } catch {
+                throw MetaNodeError(.unavailable, "cannot make \(member.tcpAddress) a voter: \(error)")
+            }
+        }
+        logger.info("finished adding meta node \(member.id) at \(target), whose join had been cut short")
     }
 
     /// Creates a one-node cluster with this node as node 1.

@@ -42,6 +42,8 @@ public final class MetaNode: Sendable {
     private let background = Mutex<[Task<Void, Never>]>([])
     /// The license as last checked; the metadata write path consults it.
     public let license: LicenseGate
+    /// The bootstrap vote this node gives while it is fresh (`bootstrap-expect`).
+    public let ballot: BootstrapBallot
 
     /// Prepares a node; nothing runs until ``start()``.
     /// - Throws: ``MetaNodeError`` when the bind addresses cannot be used.
@@ -50,6 +52,7 @@ public final class MetaNode: Sendable {
         self.plugins = plugins
         self.logger = logger
         self.license = LicenseGate(mode: plugins.licensing?.mode ?? "none")
+        self.ballot = BootstrapBallot(directory: configuration.config.meta.dir)
         let meta = configuration.config.meta
         let hostname = configuration.config.hostname
         do {
@@ -97,8 +100,14 @@ public final class MetaNode: Sendable {
             )
             return
         }
-        try await startRaft(identity: identity, bootstrapping: configuration.singleServer && identity.id == 1)
-        if configuration.singleServer {
+        // Node 1 created the cluster; with no Raft state yet, it stopped between writing node.json
+        // and bootstrapping (a crash during a bootstrap), so it finishes the bootstrap now.
+        let unfinished = identity.id == 1 && !Self.raftHasState(in: "\(dir)/raft")
+        try await startRaft(
+            identity: identity,
+            bootstrapping: identity.id == 1 && (configuration.singleServer || unfinished)
+        )
+        if identity.id == 1 {
             spawn { [self] in await registerSelfWhenLeader(identity: identity) }
         }
     }
@@ -142,17 +151,27 @@ public final class MetaNode: Sendable {
         logger.info("raft started", metadata: ["id": "\(identity.id)", "raft": "\(identity.raftAddress)"])
     }
 
-    /// After a single-server bootstrap, commits this node's own record once it leads.
+    /// On node 1 (the node that created the cluster), commits its own record once it leads, if
+    /// it is missing: after a single-server bootstrap, or a bootstrap cut short by a crash. A
+    /// node 1 that follows another leader stops: the cluster grew while it was the only voter,
+    /// that is, while it led.
     func registerSelfWhenLeader(identity: NodeIdentity) async {
-        guard store.current.metaNode(httpAddress: httpAddress) == nil else { return }
-        do {
-            let outcome = try await executeWhenLeader(
-                .createMetaNode(httpAddress: httpAddress, tcpAddress: raftAddress, rand: identity.clusterID),
-                within: .seconds(30)
-            )
-            if outcome.error == nil { logger.info("registered meta node \(outcome.nodeID ?? 0) at \(httpAddress)") }
-        } catch {
-            logger.error("cannot register this node in the metadata: \(error)")
+        let deadline = ContinuousClock.now + .seconds(30)
+        while store.current.metaNode(httpAddress: httpAddress) == nil && !Task.isCancelled {
+            do {
+                let outcome = try await execute(
+                    .createMetaNode(httpAddress: httpAddress, tcpAddress: raftAddress, rand: identity.clusterID)
+                )
+                if outcome.error == nil { logger.info("registered meta node \(outcome.nodeID ?? 0) at \(httpAddress)") }
+                return
+            } catch {
+                if error.code == .notLeader { return }
+                guard error.code == .noLeader, ContinuousClock.now < deadline else {
+                    logger.error("cannot register this node in the metadata: \(error)")
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
         }
     }
 
@@ -266,6 +285,8 @@ public final class MetaNode: Sendable {
         guard let node = raft, let identity, let status = try? await node.status() else {
             var result = ClusterStatus(leader: "", httpAddress: httpAddress, raftAddress: raftAddress, peers: nil)
             result.license = license.report()
+            let expect = configuration.config.discovery.bootstrapExpect
+            if expect > 0 && identity == nil && !configuration.singleServer { result.bootstrapExpect = expect }
             return result
         }
         var result = ClusterStatus(

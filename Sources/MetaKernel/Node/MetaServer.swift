@@ -26,6 +26,13 @@ public enum MetaServer {
         // SIGHUP asks a daemon to reload (systemd's ExecReload, logrotate): ReloadService traps
         // it and reloads every Reloadable plugin. Until it runs, SIGHUP must not end the node.
         cposix_ignore_sighup()
+        let expect = config.discovery.bootstrapExpect
+        if singleServer && expect > 0 {
+            throw MetaNodeError(
+                .invalid,
+                "-single-server and [discovery] bootstrap-expect = \(expect) contradict each other: a single server forms its own cluster; set bootstrap-expect = 0 or drop -single-server"
+            )
+        }
         let plugins = try catalog.select(for: config)
         for notice in plugins.notices { logger.warning("\(notice)") }
         for warning in config.ineffectiveKeyWarnings() { logger.warning("\(warning)") }
@@ -83,8 +90,8 @@ public enum MetaServer {
             },
             logger: logger
         )
-        // Started in this order, stopped in reverse: registration first, then the API, the
-        // SIGHUP reloads, the license monitor, and Raft last.
+        // Started in this order, stopped in reverse: registration first, then the bootstrapper,
+        // the API, the SIGHUP reloads, the license monitor, and Raft last.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: NodeService(node: node))]
         if let licensing = plugins.licensing {
             services.append(
@@ -93,6 +100,10 @@ public enum MetaServer {
         }
         services.append(.init(service: ReloadService(parts: plugins.reloadable, logger: logger)))
         services.append(.init(service: app))
+        if expect > 0, await !node.isInConfiguration() {
+            let bootstrapper = Bootstrapper(node: node, configuration: .init(expect: expect), logger: logger)
+            services.append(.init(service: bootstrapper))
+        }
         if let registration = plugins.registration {
             services.append(.init(service: RegistrationService(registration: registration, node: node, logger: logger)))
         }

@@ -57,14 +57,21 @@ public struct StaticHostsDiscovery: PeerDiscovery {
         return addresses
     }
 
-    /// Every name in the file that does not map to a loopback address.
+    /// Every name in the file but the loopback names the system puts there (`localhost`,
+    /// `localhost.localdomain`, `localhost6`, `ip6-localhost`, …). Other names on loopback
+    /// addresses (Debian's `127.0.1.1 <hostname>`, nodes on `127.0.0.x` in tests) are listed.
     public func knownPeers() async throws(DiscoveryError) -> [String] {
         let file = try read()
         var names: [String] = []
-        for entry in file.entries where !entry.address.hasPrefix("127.") && entry.address != "::1" {
-            for name in entry.names where !names.contains(name) { names.append(name) }
+        for entry in file.entries {
+            for name in entry.names where !Self.isLoopbackName(name) && !names.contains(name) { names.append(name) }
         }
         return names
+    }
+
+    private static func isLoopbackName(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return lowered.hasPrefix("localhost") || lowered.hasPrefix("ip6-")
     }
 
     private func read() throws(DiscoveryError) -> HostsFile {

@@ -110,6 +110,10 @@ struct ConfigErrorTests {
                 "[meta]\nraft-snapshot-trailing = -1",
                 "test.conf: [meta] raft-snapshot-trailing: invalid value -1 (must be at least 0)"
             ),
+            (
+                "[discovery]\nbootstrap-expect = -3",
+                "test.conf: [discovery] bootstrap-expect: invalid value -3 (must be at least 0)"
+            ),
         ]
         for (text, message) in cases {
             #expect(ConfigFixtures.failure(text) == message)

@@ -105,6 +105,7 @@ enum ConfigFixtures {
         dns-domain = "example.com"
         nameservers = ["10.0.0.53:53", "fd00::53"]
         dns-timeout = "3s"
+        bootstrap-expect = 3
         """
 
     /// The configuration ``everyKeyText`` describes.
@@ -163,6 +164,7 @@ enum ConfigFixtures {
         config.discovery.dnsDomain = "example.com"
         config.discovery.nameservers = ["10.0.0.53:53", "fd00::53"]
         config.discovery.dnsTimeout = GoDuration(.seconds(3))
+        config.discovery.bootstrapExpect = 3
         return config
     }
 }

@@ -148,6 +148,7 @@ struct MetaConfigDefaultsTests {
                 dns-domain = ""
                 nameservers = []
                 dns-timeout = "2s"
+                bootstrap-expect = 0
 
                 """
         )
@@ -185,6 +186,7 @@ struct MetaConfigDefaultsTests {
                 "INFLUXDB_TLS_MAX_VERSION", "INFLUXDB_TLS_ADVANCED_EXPIRATION", "INFLUXDB_DISCOVERY_MODE",
                 "INFLUXDB_DISCOVERY_HOSTS_FILE", "INFLUXDB_DISCOVERY_DNS_SERVICE", "INFLUXDB_DISCOVERY_DNS_DOMAIN",
                 "INFLUXDB_DISCOVERY_NAMESERVERS", "INFLUXDB_DISCOVERY_DNS_TIMEOUT",
+                "INFLUXDB_DISCOVERY_BOOTSTRAP_EXPECT",
             ]
         )
     }
