@@ -93,7 +93,8 @@ struct DNSResolveTests {
 
     @Test("an answer is cached for its TTL, then asked again; a failure only briefly")
     func caching() async throws {
-        let server = try await DNSFixture.server(ttl: 2)
+        // A TTL long enough that the steps below fit in it on a loaded machine.
+        let server = try await DNSFixture.server(ttl: 5)
         let discovery = try DNSFixture.discovery([server.nameserver])
         #expect(try await discovery.resolve(host: "meta-1.dns.test") == ["127.0.1.1"])
         #expect(DNSFixture.queries(server, "A", "meta-1.dns.test") == 1)
@@ -112,10 +113,10 @@ struct DNSResolveTests {
         #expect(try await discovery.resolve(host: "meta-1.dns.test") == ["127.0.1.1"])
         #expect(DNSFixture.queries(server, "A", "meta-1.dns.test") == 1)
         let start = ContinuousClock.now
-        _ = try await eventually("meta-1.dns.test to move", timeout: .seconds(5)) { () -> Bool? in
+        _ = try await eventually("meta-1.dns.test to move", timeout: .seconds(10)) { () -> Bool? in
             try await discovery.resolve(host: "meta-1.dns.test") == ["127.0.1.11"] ? true : nil
         }
-        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(ContinuousClock.now - start < .seconds(6))
         // The NXDOMAIN for meta-6 was kept for a second at most.
         #expect(try await discovery.resolve(host: "meta-6.dns.test") == ["127.0.1.6"])
     }

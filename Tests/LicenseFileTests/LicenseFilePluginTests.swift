@@ -159,13 +159,13 @@ struct LicenseFilePluginTests {
     @Test("a license that expires while monitored turns invalid without a file change")
     func expiresWhileRunning() async throws {
         // Far enough ahead that the first check sees it valid even on a loaded machine.
-        let license = fixtures.license(expiresAt: Date(timeIntervalSinceNow: 5))
+        let license = fixtures.license(expiresAt: Date(timeIntervalSinceNow: 10))
         let path = try fixtures.write(try fixtures.file(license))
         let plugin = plugin(path, poll: .milliseconds(50))
         let seen = Mutex<[LicenseState]>([])
         let task = Task { await plugin.monitor { state in seen.withLock { $0.append(state) } } }
         defer { task.cancel() }
-        let reason = try await eventually("the license to lapse", timeout: .seconds(20)) { () -> String? in
+        let reason = try await eventually("the license to lapse", timeout: .seconds(30)) { () -> String? in
             guard case .invalid(let reason) = seen.withLock({ $0.last?.status }) else { return nil }
             return reason
         }
