@@ -139,4 +139,74 @@ struct DNSClusterTests {
         await dns.stop()
         await lab.remove()
     }
+
+    @Test("three nodes found by SRV form one cluster by themselves (bootstrap-expect = 3), in any start order")
+    func formsFromSRV() async throws {
+        let lab = try await NetnsLab(hosts: 3)
+        let root = try makeTemporaryDirectory("dns-bootstrap")
+        let dnsServer = "\(lab.address(53)):53"
+        let nodes = try (1...3).map {
+            try MetaProcess(
+                root: "\(root)/node\($0)",
+                hostname: "meta-\($0).dns.test",
+                bindHost: "",
+                extraConfig: """
+                    [discovery]
+                    mode = "dns"
+                    dns-domain = "dns.test"
+                    nameservers = ["\(dnsServer)"]
+                    dns-timeout = "1s"
+                    bootstrap-expect = 3
+                    """
+            )
+        }
+        func name(_ index: Int) -> String { "meta-\(index + 1).dns.test" }
+        func api(_ index: Int) -> String { "\(name(index)):\(nodes[index].httpPort)" }
+        let dns = try await DNSServer(
+            address: lab.address(53),
+            port: 53,
+            hosts: (0..<3).map { "\(lab.address(11 + $0)) \(name($0))" },
+            ttl: 1,
+            arguments: (0..<3).map { "--srv-host=_influxdb-meta._tcp.dns.test,\(name($0)),\(nodes[$0].httpPort),10,10" }
+                + ["--local=/dns.test/"],
+            under: lab.exec(lab.bridge)
+        )
+        for index in [2, 0, 1].shuffled() { try nodes[index].start(under: lab.exec(lab.hosts[index])) }
+        defer { for node in nodes { kill(node.pid ?? 0, SIGKILL) } }
+        let discovery = DNSDiscovery(
+            configuration: .init(
+                domain: "dns.test",
+                nameservers: [try MetaConfig.Discovery.nameServer(parsing: dnsServer)],
+                timeoutSeconds: 1
+            )
+        )
+        let client = MetaClient(configuration: .init(timeout: .seconds(5), discovery: discovery))
+
+        // No join: one cluster id on every node, three voters, one leader.
+        let id = try await eventually("one cluster of three voters", timeout: .seconds(30)) { () -> UInt64? in
+            var ids: Set<UInt64> = []
+            var leaders: Set<String> = []
+            for index in 0..<3 {
+                guard let status = try? await client.get(api(index), "/status").decode(ClusterStatus.self),
+                    let id = status.clusterID, status.peers?.count == 3, !status.leader.isEmpty
+                else { return nil }
+                ids.insert(id)
+                leaders.insert(status.leader)
+            }
+            return ids.count == 1 && leaders.count == 1 ? ids.first : nil
+        }
+        let bootstrapped = nodes.filter { $0.log.contains("bootstrapping the cluster as") }
+        #expect(bootstrapped.count == 1, "exactly one node bootstraps")
+        for node in nodes where !node.log.contains("bootstrapping the cluster as") {
+            #expect(node.log.contains("joined cluster \(id) as meta node"), "\(node.root)")
+        }
+        let reply = try await client.post(
+            api(1),
+            "/execute",
+            json: Array(#"{"type":"create-database","name":"formed"}"#.utf8)
+        )
+        #expect(reply.status == 200, "create-database: \(reply.status) \(reply.text)")
+        await dns.stop()
+        await lab.remove()
+    }
 }
