@@ -36,6 +36,12 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CCrypt",
+            path: "Sources/CCrypt",
+            pkgConfig: "libcrypt",
+            providers: [.apt(["libcrypt-dev"])]
+        ),
         .target(
             name: "MetaKernel",
             dependencies: [
@@ -56,6 +62,7 @@ let package = Package(
         .target(
             name: "TLS",
             dependencies: [
+                "CCrypt",
                 "COpenSSL",
                 "CPosix",
                 "MetaKernel",

@@ -13,6 +13,7 @@ public enum BuiltInPlugins {
         StaticHostsDiscovery.register(in: &catalog)
         OpenSSLTransport.register(in: &catalog)
         OpenSSLMessageAuthenticator.register(in: &catalog)
+        OpenSSLPasswordHasher.register(in: &catalog)
         LicenseFilePlugin.register(in: &catalog)
         LicenseKeyPlugin.register(in: &catalog)
         return catalog

@@ -1,0 +1,149 @@
+public import Hummingbird
+public import Logging
+
+/// Authentication, per-route access and the audit log of the meta API.
+///
+/// | route | needs (auth-enabled) | needs (auth off, internal-shared-secret set) |
+/// |---|---|---|
+/// | `GET /ping` | nothing | nothing |
+/// | `POST /accept-join`, `POST /reset` | a node token | a node token |
+/// | `POST /join`, `/add-meta`, `/remove` | a node token or AddRemoveNode | a node token |
+/// | `GET /` (the whole metadata, hashes included) | a node token or an admin | nothing |
+/// | everything else | any user (routes check finer permissions) | nothing |
+///
+/// Until the first admin exists, a request without credentials may only create it
+/// (`POST /user`). Every state-changing request, and every refusal, is logged at info
+/// (who, from where, what, result) whatever `cluster-tracing` says; bodies never are.
+public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
+    let authenticator: APIAuthenticator
+    let logger: Logger
+
+    /// Enforces `authenticator`'s rules and logs through `logger`.
+    public init(authenticator: APIAuthenticator, logger: Logger) {
+        self.authenticator = authenticator
+        self.logger = logger
+    }
+
+    /// What a route needs.
+    enum Requirement {
+        case nothing
+        case node
+        case nodeOr(Permission)
+        case nodeOrAdmin
+        case user
+    }
+
+    static func requirement(method: HTTPRequest.Method, path: String) -> Requirement {
+        switch path {
+        case "/ping": .nothing
+        case "/accept-join", "/reset": .node
+        case "/join", "/add-meta", "/remove": .nodeOr(.addRemoveNode)
+        case "/" where method == .get: .nodeOrAdmin
+        default: .user
+        }
+    }
+
+    /// Checks, runs and audits the request.
+    public func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let principal: Principal
+        switch decide(request) {
+        case .success(let allowed):
+            principal = allowed
+        case .failure(let refusal):
+            var response = JSONResponse.error(refusal.message, status: refusal.status)
+            if refusal.status == .unauthorized {
+                response.headers[.wwwAuthenticate] = #"Basic realm="InfluxDB Enterprise meta""#
+            }
+            audit(request, context: context, who: "unauthenticated", status: refusal.status.code, note: refusal.message)
+            return response
+        }
+        let note = AuditNote()
+        let response = try await Principal.$current.withValue(principal) {
+            try await AuditNote.$current.withValue(note) { try await next(request, context) }
+        }
+        if request.method != .get && request.method != .head || response.status.code == 401
+            || response.status.code == 403
+        {
+            audit(request, context: context, who: principal.description, status: response.status.code, note: note.value)
+        }
+        return response
+    }
+
+    /// The principal the request may act as, or why it is refused.
+    func decide(_ request: Request) -> Result<Principal, APIAuthenticator.Refusal> {
+        let requirement = Self.requirement(method: request.method, path: request.uri.path)
+        if case .nothing = requirement { return .success(.anonymous) }
+        let identified: Principal?
+        do {
+            identified = try authenticator.identify(request)
+        } catch {
+            return .failure(error)
+        }
+        let nodeToken =
+            "a token signed with internal-shared-secret (meta nodes send one; influxd-ctl does with the node's -config)"
+        guard authenticator.configuration.authEnabled else {
+            switch requirement {
+            case .node, .nodeOr:
+                guard authenticator.requiresNodeToken else { return .success(.anonymous) }
+                if identified == .node { return .success(.node) }
+                return .failure(.init(status: .unauthorized, message: "\(request.uri.path) needs \(nodeToken)"))
+            default:
+                return .success(.anonymous)
+            }
+        }
+        guard let principal = identified else {
+            if !authenticator.store.current.hasAdmin {
+                if request.method == .post && request.uri.path == "/user" { return .success(.firstAdmin) }
+                return .failure(.init(status: .badRequest, message: "must create admin user first"))
+            }
+            return .failure(
+                .init(
+                    status: .unauthorized,
+                    message:
+                        "authentication required: send basic credentials or a bearer token (influxd-ctl -auth-type basic -user U -pwd P, or -auth-type jwt -secret S -user U)"
+                )
+            )
+        }
+        if principal == .node { return .success(.node) }
+        guard case .user(let user) = principal else { return .success(principal) }
+        let data = authenticator.store.current
+        if !data.hasAdmin && !(request.method == .post && request.uri.path == "/user") {
+            return .failure(.init(status: .badRequest, message: "must create admin user first"))
+        }
+        switch requirement {
+        case .nothing, .user:
+            return .success(principal)
+        case .node:
+            return .failure(
+                .init(
+                    status: .forbidden,
+                    message:
+                        "\(request.uri.path) is for meta nodes only: it needs \(nodeToken), not user \"\(user.name)\""
+                )
+            )
+        case .nodeOr(let permission):
+            if let refusal = principal.refusal(permission, in: data) {
+                return .failure(.init(status: .forbidden, message: refusal))
+            }
+            return .success(principal)
+        case .nodeOrAdmin:
+            if let refusal = principal.adminRefusal { return .failure(.init(status: .forbidden, message: refusal)) }
+            return .success(principal)
+        }
+    }
+
+    private func audit(_ request: Request, context: Context, who: String, status: Int, note: String?) {
+        var metadata: Logger.Metadata = [
+            "who": "\(who)",
+            "from": "\(context.remoteAddress?.ipAddress ?? "-")",
+            "what": "\(request.method) \(request.uri.path)\(note.map { " \($0)" } ?? "")",
+            "result": "\(status)",
+        ]
+        if status == 401 || status == 403 { metadata["refused"] = "true" }
+        logger.info("audit", metadata: metadata)
+    }
+}
