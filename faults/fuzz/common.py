@@ -124,6 +124,22 @@ class Deadline:
         return time.monotonic() >= self.end
 
 
+def hs256_token(secret: str, username: str = "", lifetime: float = 60.0) -> str:
+    """An HS256 JWT as the meta API takes it; an empty username is a meta node's token
+    (signed with internal-shared-secret), a named one a user's (signed with shared-secret)."""
+    import base64
+    import hashlib
+    import hmac
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = b64(b'{"alg":"HS256","typ":"JWT"}')
+    claims = b64(json.dumps({"username": username, "exp": int(time.time() + lifetime)}).encode())
+    signature = hmac.new(secret.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
+    return f"{header}.{claims}.{b64(signature)}"
+
+
 def wait_until(predicate: Callable[[], Any], timeout: float, interval: float = 0.05) -> Any:
     """Polls `predicate` until it returns something truthy or `timeout` passes; returns the last value."""
     deadline = Deadline(timeout)

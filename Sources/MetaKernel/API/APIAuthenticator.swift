@@ -165,6 +165,13 @@ public final class APIAuthenticator: Sendable {
                 now: Self.now()
             )
         } catch {
+            if isNodeToken && error.description == "signature is invalid" {
+                throw Refusal(
+                    status: .unauthorized,
+                    message:
+                        "signature is invalid: the caller's internal-shared-secret does not match this node's; set the same [meta] internal-shared-secret on every meta node"
+                )
+            }
             throw Refusal(status: .unauthorized, message: error.description)
         }
         if isNodeToken { return .node }

@@ -50,7 +50,8 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let principal: Principal
-        switch decide(request) {
+        let (claimed, decision) = decide(request)
+        switch decision {
         case .success(let allowed):
             principal = allowed
         case .failure(let refusal):
@@ -58,7 +59,8 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
             if refusal.status == .unauthorized {
                 response.headers[.wwwAuthenticate] = #"Basic realm="InfluxDB Enterprise meta""#
             }
-            audit(request, context: context, who: "unauthenticated", status: refusal.status.code, note: refusal.message)
+            let who = claimed?.description ?? "unauthenticated"
+            audit(request, context: context, who: who, status: refusal.status.code, note: refusal.message)
             return response
         }
         let note = AuditNote()
@@ -73,16 +75,34 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
         return response
     }
 
-    /// The principal the request may act as, or why it is refused.
-    func decide(_ request: Request) -> Result<Principal, APIAuthenticator.Refusal> {
+    /// Who the credentials name (when they check out), and the principal the request may act
+    /// as or why it is refused.
+    func decide(_ request: Request) -> (Principal?, Result<Principal, APIAuthenticator.Refusal>) {
         let requirement = Self.requirement(method: request.method, path: request.uri.path)
-        if case .nothing = requirement { return .success(.anonymous) }
+        if case .nothing = requirement { return (nil, .success(.anonymous)) }
+        if !authenticator.configuration.authEnabled {
+            // Credentials matter only where a node token is demanded; elsewhere they are ignored.
+            switch requirement {
+            case .node, .nodeOr:
+                if !authenticator.requiresNodeToken { return (nil, .success(.anonymous)) }
+            default:
+                return (nil, .success(.anonymous))
+            }
+        }
         let identified: Principal?
         do {
             identified = try authenticator.identify(request)
         } catch {
-            return .failure(error)
+            return (nil, .failure(error))
         }
+        return (identified, decide(request, requirement: requirement, identified: identified))
+    }
+
+    func decide(
+        _ request: Request,
+        requirement: Requirement,
+        identified: Principal?
+    ) -> Result<Principal, APIAuthenticator.Refusal> {
         let nodeToken =
             "a token signed with internal-shared-secret (meta nodes send one; influxd-ctl does with the node's -config)"
         guard authenticator.configuration.authEnabled else {
@@ -96,6 +116,9 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
             }
         }
         guard let principal = identified else {
+            if case .node = requirement {
+                return .failure(.init(status: .unauthorized, message: "\(request.uri.path) needs \(nodeToken)"))
+            }
             if !authenticator.store.current.hasAdmin {
                 if request.method == .post && request.uri.path == "/user" { return .success(.firstAdmin) }
                 return .failure(.init(status: .badRequest, message: "must create admin user first"))
