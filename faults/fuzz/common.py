@@ -353,8 +353,9 @@ class Node:
 
     def leader(self) -> str:
         try:
-            r = http_request(self.http_port, "GET", "/status", timeout=2)
-            return r.json().get("leader", "") if r.status == 200 else ""
+            # /ping answers with the leader's Raft address, and needs no credentials when auth is on
+            r = http_request(self.http_port, "GET", "/ping", timeout=2)
+            return r.body.decode("utf-8", "replace").strip() if r.status == 200 else ""
         except Exception:  # noqa: BLE001
             return ""
 
@@ -503,6 +504,7 @@ class Health:
         self.canary = 0
         self.meta_nodes: list = []
         self.last_diff: tuple[list[str], list[str], set[str]] | None = None  # (extra, missing, model before)
+        self.headers: dict[str, str] = {}  # credentials of the checker's own requests (an admin's, with auth)
 
     # -- state
 
@@ -511,7 +513,7 @@ class Health:
         return index, names
 
     def fetch_all(self, timeout: float = 5.0) -> tuple[int, list[str], list]:
-        r = http_request(self.node.http_port, "GET", "/", timeout=timeout)
+        r = http_request(self.node.http_port, "GET", "/", headers=self.headers, timeout=timeout)
         if r.status != 200:
             raise RuntimeError(f"GET / answered {r.status}: {r.body[:200]!r}")
         data = r.json()
@@ -587,7 +589,8 @@ class Health:
         port = self.write_port or self.node.http_port
         while True:
             try:
-                r = http_request(port, "POST", "/execute", body, {"Content-Type": "application/json"}, timeout=max(1.0, deadline.remaining()))
+                r = http_request(port, "POST", "/execute", body, {"Content-Type": "application/json", **self.headers},
+                                 timeout=max(1.0, deadline.remaining()))
                 if r.status == 200:
                     self.acknowledged(int(r.json()["index"]))
                     return None
