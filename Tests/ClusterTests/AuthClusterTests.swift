@@ -240,7 +240,9 @@ struct AuthClusterTests {
         let added = try await cluster.ctl(node, admin + ["role", "add-user", "dbas", "bob"])
         #expect(added.stdout == "Added bob to role dbas\n")
         let roles = try await cluster.ctl(node, admin + ["role", "list"])
-        #expect(roles.stdout == "Roles\n==========\nName   Users   Permissions\ndbas   bob     (cluster): CreateDatabase\n")
+        #expect(
+            roles.stdout == "Roles\n==========\nName   Users   Permissions\ndbas   bob     (cluster): CreateDatabase\n"
+        )
         let granted = try await Self.client(Self.basic("bob", "old")).post(node.httpAddress, "/execute", json: create)
         #expect(granted.status == 200, "\(granted.text)")
         try await cluster.ctl(node, admin + ["role", "remove-user", "dbas", "bob"]).expectSuccess()
