@@ -312,10 +312,13 @@ struct AuthClusterTests {
             ("/remove", #"{"httpAddr":"\#(second.httpAddress)","force":true}"#),
             ("/reset", #"{"id":2,"clusterID":0}"#),
         ]
+        // Other spellings the router also matches must meet the same rule.
         for (path, body) in forged {
-            let reply = try await anonymous.post(second.httpAddress, path, json: Self.json(body))
-            #expect(reply.status == 401, "\(path): \(reply.status) \(reply.text)")
-            #expect(reply.errorMessage?.contains("internal-shared-secret") == true)
+            for spelling in [path, path + "/", "/" + path, path + "//"] {
+                let reply = try await anonymous.post(second.httpAddress, spelling, json: Self.json(body))
+                #expect(reply.status == 401, "\(spelling): \(reply.status) \(reply.text)")
+                #expect(reply.errorMessage?.contains("internal-shared-secret") == true)
+            }
         }
         // Reads and database writes stay open, as without a secret.
         #expect(try await anonymous.get(second.httpAddress, "/status").status == 200)

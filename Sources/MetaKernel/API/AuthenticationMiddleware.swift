@@ -50,7 +50,10 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let principal: Principal
-        let (claimed, decision) = decide(request)
+        // The route the router matched ("/reset" for "//reset/"), so that a path spelt another
+        // way cannot reach a route under a weaker rule; unmatched paths keep their own.
+        let route = context.endpointPath ?? request.uri.path
+        let (claimed, decision) = decide(request, route: route)
         switch decision {
         case .success(let allowed):
             principal = allowed
@@ -77,8 +80,8 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
 
     /// Who the credentials name (when they check out), and the principal the request may act
     /// as or why it is refused.
-    func decide(_ request: Request) -> (Principal?, Result<Principal, APIAuthenticator.Refusal>) {
-        let requirement = Self.requirement(method: request.method, path: request.uri.path)
+    func decide(_ request: Request, route: String) -> (Principal?, Result<Principal, APIAuthenticator.Refusal>) {
+        let requirement = Self.requirement(method: request.method, path: route)
         if case .nothing = requirement { return (nil, .success(.anonymous)) }
         if !authenticator.configuration.authEnabled {
             // Credentials matter only where a node token is demanded; elsewhere they are ignored.
@@ -95,11 +98,12 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
         } catch {
             return (nil, .failure(error))
         }
-        return (identified, decide(request, requirement: requirement, identified: identified))
+        return (identified, decide(request, route: route, requirement: requirement, identified: identified))
     }
 
     func decide(
         _ request: Request,
+        route: String,
         requirement: Requirement,
         identified: Principal?
     ) -> Result<Principal, APIAuthenticator.Refusal> {
@@ -110,17 +114,17 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
             case .node, .nodeOr:
                 guard authenticator.requiresNodeToken else { return .success(.anonymous) }
                 if identified == .node { return .success(.node) }
-                return .failure(.init(status: .unauthorized, message: "\(request.uri.path) needs \(nodeToken)"))
+                return .failure(.init(status: .unauthorized, message: "\(route) needs \(nodeToken)"))
             default:
                 return .success(.anonymous)
             }
         }
         guard let principal = identified else {
             if case .node = requirement {
-                return .failure(.init(status: .unauthorized, message: "\(request.uri.path) needs \(nodeToken)"))
+                return .failure(.init(status: .unauthorized, message: "\(route) needs \(nodeToken)"))
             }
             if !authenticator.store.current.hasAdmin {
-                if request.method == .post && request.uri.path == "/user" { return .success(.firstAdmin) }
+                if request.method == .post && route == "/user" { return .success(.firstAdmin) }
                 return .failure(.init(status: .badRequest, message: "must create admin user first"))
             }
             return .failure(
@@ -134,7 +138,7 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
         if principal == .node { return .success(.node) }
         guard case .user(let user) = principal else { return .success(principal) }
         let data = authenticator.store.current
-        if !data.hasAdmin && !(request.method == .post && request.uri.path == "/user") {
+        if !data.hasAdmin && !(request.method == .post && route == "/user") {
             return .failure(.init(status: .badRequest, message: "must create admin user first"))
         }
         switch requirement {
@@ -145,7 +149,7 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
                 .init(
                     status: .forbidden,
                     message:
-                        "\(request.uri.path) is for meta nodes only: it needs \(nodeToken), not user \"\(user.name)\""
+                        "\(route) is for meta nodes only: it needs \(nodeToken), not user \"\(user.name)\""
                 )
             )
         case .nodeOr(let permission):
