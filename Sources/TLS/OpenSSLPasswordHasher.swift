@@ -16,6 +16,7 @@ public struct OpenSSLPasswordHasher: PasswordHasher {
         let random = OpenSSLMessageAuthenticator()
         switch scheme.algorithm {
         case .bcrypt:
+            if let problem = Self.bcryptProblem(password) { throw AccessError(problem) }
             let entropy = random.randomBytes(count: 16)
             var setting = [CChar](repeating: 0, count: Int(CRYPT_GENSALT_OUTPUT_SIZE))
             let made = entropy.withUnsafeBufferPointer { entropy in
@@ -39,7 +40,9 @@ public struct OpenSSLPasswordHasher: PasswordHasher {
     /// Whether `password` matches `hash`.
     public func verify(_ password: String, hash: String) -> Bool {
         if hash.hasPrefix("$2") {
-            guard let computed = Self.crypt(password, setting: hash) else { return false }
+            guard Self.bcryptProblem(password) == nil, let computed = Self.crypt(password, setting: hash) else {
+                return false
+            }
             return Self.equal(Array(computed.utf8), Array(hash.utf8))
         }
         let parts = hash.split(separator: "$", omittingEmptySubsequences: false)
@@ -51,6 +54,17 @@ public struct OpenSSLPasswordHasher: PasswordHasher {
         else { return false }
         let derived = Self.pbkdf2(password, salt: salt, rounds: rounds, algorithm: algorithm, length: expected.count)
         return Self.equal(derived, expected)
+    }
+
+    /// Why bcrypt cannot take `password`: it reads at most 72 bytes and stops at a NUL byte,
+    /// so longer passwords or ones with NUL would match others.
+    static func bcryptProblem(_ password: String) -> String? {
+        if password.utf8.count > 72 {
+            return
+                "password is longer than 72 bytes, more than bcrypt reads (shorten it, or set [meta] password-hash to pbkdf2-sha256)"
+        }
+        if password.utf8.contains(0) { return "password must not contain a NUL character" }
+        return nil
     }
 
     /// `crypt_r` with its 32 KiB state on the heap; `nil` when libcrypt refuses (it then returns a `*` string).

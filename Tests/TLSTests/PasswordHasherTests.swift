@@ -45,6 +45,20 @@ struct PasswordHasherTests {
         #expect(!hasher.verify("passwe", hash: hash))
     }
 
+    @Test("bcrypt refuses what it would truncate: over 72 bytes, or a NUL byte; PBKDF2 takes both")
+    func bcryptLimits() throws {
+        let bcrypt = try PasswordHashScheme(parsing: "bcrypt;cost=4")
+        let long = String(repeating: "a", count: 73)
+        #expect(throws: AccessError.self) { try hasher.hash(long, scheme: bcrypt) }
+        #expect(throws: AccessError.self) { try hasher.hash("a\u{0}b", scheme: bcrypt) }
+        let hash = try hasher.hash(String(repeating: "a", count: 72), scheme: bcrypt)
+        #expect(!hasher.verify(String(repeating: "a", count: 72) + "b", hash: hash))
+        #expect(hasher.verify(String(repeating: "a", count: 72), hash: hash))
+        let pbkdf2 = try PasswordHashScheme(parsing: "pbkdf2-sha256;rounds=10")
+        let nul = try hasher.hash("a\u{0}b", scheme: pbkdf2)
+        #expect(hasher.verify("a\u{0}b", hash: nul) && !hasher.verify("a", hash: nul))
+    }
+
     @Test("malformed hashes never verify")
     func malformed() {
         for hash in [
