@@ -160,6 +160,11 @@ struct AuthClusterTests {
         }
         #expect(audit.contains { $0.contains("what=POST /remove \(third.httpAddress)") && $0.contains("result=200") })
         #expect(audit.contains { $0.contains("from=127.0.0.1") })
+        // A wrong password is audited with the name it claimed.
+        #expect(try await Self.client(Self.basic("ops", "guess")).get(target, "/status").status == 401)
+        _ = try await eventually("the failed login in the audit log") {
+            leader.log.contains(#"who=unauthenticated (claiming "ops")"#) ? true : nil
+        }
         await cluster.stopAll()
     }
 

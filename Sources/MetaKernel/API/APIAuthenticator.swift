@@ -46,6 +46,9 @@ public final class APIAuthenticator: Sendable {
     let passwordHasher: (any PasswordHasher)?
     private let cacheKey: [UInt8]
     private let cache = Mutex<[String: Remembered]>([:])
+    /// Tokens whose signature was verified, with their claims (the secrets never change while
+    /// the node runs, so a token's signature stays valid; expiry is checked on every use).
+    private let verifiedTokens = Mutex<[String: JSONWebToken.Claims]>([:])
 
     /// Creates the authenticator for a node's store.
     public init(
@@ -144,6 +147,11 @@ public final class APIAuthenticator: Sendable {
         guard let authenticator = messageAuthenticator else {
             throw Refusal(status: .unauthorized, message: "bearer tokens are not accepted: no internal-shared-secret")
         }
+        let now = Self.now()
+        if let claims = verifiedTokens.withLock({ $0[token] }) {
+            guard claims.expires > now else { throw Refusal(status: .unauthorized, message: "token is expired") }
+            return try principal(for: claims)
+        }
         // The claims are read unverified only to pick the secret; the signature is checked next.
         let unverifiedUser = Self.unverifiedUsername(token)
         let isNodeToken = unverifiedUser.isEmpty
@@ -162,7 +170,7 @@ public final class APIAuthenticator: Sendable {
                 token,
                 secret: Array(secret.utf8),
                 authenticator: authenticator,
-                now: Self.now()
+                now: now
             )
         } catch {
             if isNodeToken && error.description == "signature is invalid" {
@@ -174,16 +182,42 @@ public final class APIAuthenticator: Sendable {
             }
             throw Refusal(status: .unauthorized, message: error.description)
         }
-        if isNodeToken { return .node }
+        // The secret was picked from the unverified claims: the verified ones must agree.
+        guard claims.username.isEmpty == isNodeToken else {
+            throw Refusal(status: .unauthorized, message: "token claims are ambiguous")
+        }
+        verifiedTokens.withLock { tokens in
+            if tokens.count >= Self.cacheCapacity { tokens.removeAll() }
+            tokens[token] = claims
+        }
+        return try principal(for: claims)
+    }
+
+    /// A meta node for an empty `username`, else the user it names, who must exist.
+    private func principal(for claims: JSONWebToken.Claims) throws(Refusal) -> Principal {
+        if claims.username.isEmpty { return .node }
         guard let user = store.current.user(named: claims.username) else {
             throw Refusal(status: .unauthorized, message: "authorization failed: user \"\(claims.username)\" not found")
         }
         return .user(user)
     }
 
+    /// The user name the request's credentials claim, checked or not, for the audit log.
+    static func claimedName(_ request: Request) -> String? {
+        switch try? credentials(of: request) {
+        case .basic(let user, _): user
+        case .bearer(let token): unverifiedUsername(token).isEmpty ? "meta node" : unverifiedUsername(token)
+        default: nil
+        }
+    }
+
     static func unverifiedUsername(_ token: String) -> String {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let bytes = JSONWebToken.decodeBase64URL(String(parts[1])) else { return "" }
+        if let members = bytes.withUnsafeBytes({ FlatJSONReader.object(in: $0, maximumDepth: 1) }) {
+            if case .string(let name)? = members["username"] { return name }
+            return ""
+        }
         struct Body: Decodable { var username: String? }
         return (try? JSONDecoder().decode(Body.self, from: Data(bytes)))?.username ?? ""
     }

@@ -62,7 +62,10 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
             if refusal.status == .unauthorized {
                 response.headers[.wwwAuthenticate] = #"Basic realm="InfluxDB Enterprise meta""#
             }
-            let who = claimed?.description ?? "unauthenticated"
+            let who =
+                claimed?.description
+                ?? APIAuthenticator.claimedName(request).map { "unauthenticated (claiming \"\($0)\")" }
+                ?? "unauthenticated"
             audit(request, context: context, who: who, status: refusal.status.code, note: refusal.message)
             return response
         }

@@ -31,14 +31,25 @@ extension JSONWebToken {
         guard parts.count == 3, let header = decodeBase64URL(String(parts[0])),
             let claimsBytes = decodeBase64URL(String(parts[1])), let signature = decodeBase64URL(String(parts[2]))
         else { throw VerificationError("token is malformed (expected header.claims.signature in base64url)") }
-        struct Header: Decodable { var alg: String }
-        guard let alg = try? JSONDecoder().decode(Header.self, from: Data(header)).alg, alg == "HS256" else {
+        guard stringMember("alg", of: header) == "HS256" else {
             throw VerificationError("token is not signed with HS256")
         }
         let signingInput = Array(parts[0].utf8) + [UInt8(ascii: ".")] + Array(parts[1].utf8)
         let expected = authenticator.authenticationCode(for: signingInput, key: secret)
         guard RaftAuthentication.codesMatch(signature, expected) else {
             throw VerificationError("signature is invalid")
+        }
+        // The usual claims ({"username":"…","exp":N}) take the fast reader; others JSONDecoder.
+        if let members = claimsBytes.withUnsafeBytes({ FlatJSONReader.object(in: $0, maximumDepth: 1) }),
+            case .number(let exp)? = members["exp"]
+        {
+            var username = ""
+            if let member = members["username"] {
+                guard case .string(let name) = member else { throw VerificationError("token username is not a string") }
+                username = name
+            }
+            guard exp > now else { throw VerificationError("token is expired") }
+            return Claims(username: username, expires: exp)
         }
         struct Body: Decodable {
             var username: String?
@@ -50,6 +61,15 @@ extension JSONWebToken {
         guard let exp = body.exp, exp >= 0, exp < 1e15 else { throw VerificationError("token has no exp claim") }
         guard UInt64(exp) > now else { throw VerificationError("token is expired") }
         return Claims(username: body.username ?? "", expires: UInt64(exp))
+    }
+
+    /// The string member `name` of the JSON object in `bytes`, if it has one.
+    static func stringMember(_ name: String, of bytes: [UInt8]) -> String? {
+        if let members = bytes.withUnsafeBytes({ FlatJSONReader.object(in: $0, maximumDepth: 1) }) {
+            if case .string(let value)? = members[name] { return value }
+            return nil
+        }
+        return (try? JSONDecoder().decode([String: String].self, from: Data(bytes)))?[name]
     }
 
     /// Decodes base64url with or without padding; `nil` for anything else.

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Who a request acts as, once ``APIAuthenticator`` has checked its credentials.
 public enum Principal: Sendable, Equatable, CustomStringConvertible {
     /// Authentication is off for this request's route: anyone.
@@ -47,42 +45,6 @@ public enum Principal: Sendable, Equatable, CustomStringConvertible {
         case .anonymous, .node: nil
         case .firstAdmin: "must create admin user first"
         case .user(let user): user.admin ? nil : "user \"\(user.name)\" is not an admin; this needs an admin user"
-        }
-    }
-}
-
-/// A detail of the request for the audit line (`create-database "db0"`), set by the handler.
-public final class AuditNote: Sendable {
-    private let text = Mutex<String?>(nil)
-
-    /// The note of the request being handled.
-    @TaskLocal public static var current: AuditNote?
-
-    /// Records what the request does.
-    public static func record(_ what: String) {
-        current?.text.withLock { $0 = what }
-    }
-
-    var value: String? { text.withLock { $0 } }
-}
-
-extension MetaCommand {
-    /// What the command acts on, for the audit line.
-    var auditSubject: String {
-        switch self {
-        case .createDatabase(let name), .dropDatabase(let name): "\"\(name)\""
-        case .createMetaNode(let httpAddress, _, _): httpAddress
-        case .deleteMetaNode(let id): "\(id)"
-        case .access(let command): "\"\(command.name)\""
-        }
-    }
-
-    /// Why `principal` may not send this command through `POST /execute`, or `nil`.
-    func refusal(for principal: Principal, in data: MetaData) -> String? {
-        switch self {
-        case .createDatabase(let name): principal.refusal(.createDatabase, on: name, in: data)
-        case .dropDatabase(let name): principal.refusal(.dropDatabase, on: name, in: data)
-        case .createMetaNode, .deleteMetaNode, .access: principal.adminRefusal
         }
     }
 }

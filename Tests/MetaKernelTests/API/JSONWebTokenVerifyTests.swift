@@ -46,6 +46,22 @@ struct JSONWebTokenVerifyTests {
         #expect(refusal(parts[0] + "." + parts[1] + ".%%%")?.hasPrefix("token is malformed") == true)
     }
 
+    @Test("claims beyond username and exp, and a fractional exp, still verify")
+    func otherClaims() throws {
+        for claims in [
+            #"{"username":"alice","exp":1800000060,"admin":true}"#, #"{"exp":1800000060.5,"username":"alice"}"#,
+        ] {
+            let token = JSONWebToken.sign(
+                header: Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8),
+                claims: Array(claims.utf8),
+                secret: secret,
+                authenticator: hmac
+            )
+            let verified = try JSONWebToken.verify(token, secret: secret, authenticator: hmac, now: now)
+            #expect(verified.username == "alice" && verified.expires == 1_800_000_060)
+        }
+    }
+
     @Test("base64url decoding inverts encoding for every length")
     func base64() {
         for length in 0..<40 {
