@@ -37,6 +37,12 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CCrypt",
+            path: "Sources/CCrypt",
+            pkgConfig: "libcrypt",
+            providers: [.apt(["libcrypt-dev"])]
+        ),
         .target(
             name: "MetaKernel",
             dependencies: [
@@ -57,6 +63,7 @@ let package = Package(
         .target(
             name: "TLS",
             dependencies: [
+                "CCrypt",
                 "COpenSSL",
                 "CPosix",
                 "MetaKernel",

@@ -112,7 +112,9 @@ class Cluster:
     # Control ----------------------------------------------------------------------------------
 
     def ctl(self, node: Node, *args: str) -> subprocess.CompletedProcess:
-        return sh("ip", "netns", "exec", node.name, f"{self.binaries}/influxd-ctl", "-bind", node.http, *args, check=False)
+        # -config: the node's internal-shared-secret signs the membership calls, as on a real node
+        return sh("ip", "netns", "exec", node.name, f"{self.binaries}/influxd-ctl", "-bind", node.http,
+                  "-config", f"{node.root}/influxdb-meta.conf", *args, check=False)
 
     def api(self, node: Node, path: str, timeout: float = 1.0) -> dict | None:
         """GET a JSON document from `node`, inside its namespace (curl), or None."""

@@ -21,7 +21,12 @@ struct RaftAuthClusterTests {
         try await cluster.startAll()
         // The start-up warning about an unenforced secret is not shown when it is enforced.
         #expect(!cluster.nodes[0].log.contains("raft-portal-auth-required = false"))
-        for result in try await cluster.joinAll() { result.expectSuccess() }
+        // With internal-shared-secret, /join needs a node token: influxd-ctl signs one with the
+        // secret of the configuration it is given.
+        for node in cluster.nodes {
+            try await cluster.ctl(cluster.nodes[0], ["-config", cluster.nodes[0].configPath, "join", node.httpAddress])
+                .expectSuccess()
+        }
         let leader = try await cluster.leader()
         _ = try #require(try await cluster.createDatabase("before", via: leader))
         _ = await leader.stop()
@@ -41,7 +46,7 @@ struct RaftAuthClusterTests {
         )
         try stranger.start()
         try await cluster.waitForAPI(stranger)
-        let refused = try await cluster.ctl(next, ["join", stranger.httpAddress])
+        let refused = try await cluster.ctl(next, ["-config", next.configPath, "join", stranger.httpAddress])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("internal-shared-secret does not match"))
         #expect(refused.stderr.split(separator: "\n").count == 1)
@@ -52,7 +57,7 @@ struct RaftAuthClusterTests {
         let open = try MetaProcess(root: try makeTemporaryDirectory())
         try open.start()
         try await cluster.waitForAPI(open)
-        let unproven = try await cluster.ctl(next, ["join", open.httpAddress])
+        let unproven = try await cluster.ctl(next, ["-config", next.configPath, "join", open.httpAddress])
         #expect(unproven.status == 1)
         #expect(unproven.stderr.contains("raft-dialer-auth-required"))
         #expect(try await cluster.data(next).metaNodes.count == 3)

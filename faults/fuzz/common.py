@@ -126,6 +126,22 @@ class Deadline:
         return time.monotonic() >= self.end
 
 
+def hs256_token(secret: str, username: str = "", lifetime: float = 60.0) -> str:
+    """An HS256 JWT as the meta API takes it; an empty username is a meta node's token
+    (signed with internal-shared-secret), a named one a user's (signed with shared-secret)."""
+    import base64
+    import hashlib
+    import hmac
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = b64(b'{"alg":"HS256","typ":"JWT"}')
+    claims = b64(json.dumps({"username": username, "exp": int(time.time() + lifetime)}).encode())
+    signature = hmac.new(secret.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
+    return f"{header}.{claims}.{b64(signature)}"
+
+
 def wait_until(predicate: Callable[[], Any], timeout: float, interval: float = 0.05) -> Any:
     """Polls `predicate` until it returns something truthy or `timeout` passes; returns the last value."""
     deadline = Deadline(timeout)
@@ -340,8 +356,9 @@ class Node:
 
     def leader(self) -> str:
         try:
-            r = http_request(self.http_port, "GET", "/status", timeout=2)
-            return r.json().get("leader", "") if r.status == 200 else ""
+            # /ping answers with the leader's Raft address, and needs no credentials when auth is on
+            r = http_request(self.http_port, "GET", "/ping", timeout=2)
+            return r.body.decode("utf-8", "replace").strip() if r.status == 200 else ""
         except Exception:  # noqa: BLE001
             return ""
 
@@ -490,6 +507,7 @@ class Health:
         self.canary = 0
         self.meta_nodes: list = []
         self.last_diff: tuple[list[str], list[str], set[str]] | None = None  # (extra, missing, model before)
+        self.headers: dict[str, str] = {}  # credentials of the checker's own requests (an admin's, with auth)
 
     # -- state
 
@@ -498,7 +516,7 @@ class Health:
         return index, names
 
     def fetch_all(self, timeout: float = 5.0) -> tuple[int, list[str], list]:
-        r = http_request(self.node.http_port, "GET", "/", timeout=timeout)
+        r = http_request(self.node.http_port, "GET", "/", headers=self.headers, timeout=timeout)
         if r.status != 200:
             raise RuntimeError(f"GET / answered {r.status}: {r.body[:200]!r}")
         data = r.json()
@@ -574,7 +592,8 @@ class Health:
         port = self.write_port or self.node.http_port
         while True:
             try:
-                r = http_request(port, "POST", "/execute", body, {"Content-Type": "application/json"}, timeout=max(1.0, deadline.remaining()))
+                r = http_request(port, "POST", "/execute", body, {"Content-Type": "application/json", **self.headers},
+                                 timeout=max(1.0, deadline.remaining()))
                 if r.status == 200:
                     self.acknowledged(int(r.json()["index"]))
                     return None

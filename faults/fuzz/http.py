@@ -5,7 +5,11 @@ that stored data only changed through requests a correct node must accept, and a
 batch, that the node is alive, answers /ping, takes a legitimate write and stays under the RSS
 bound. See faults/fuzz/README.md.
 
-    python3 -m faults.fuzz.http --seed 1 --iterations 300 [--keep DIR] [--cases A-B]
+    python3 -m faults.fuzz.http --seed 1 --iterations 300 [--keep DIR] [--cases A-B] [--auth]
+
+With `--auth` the node runs with `auth-enabled`, an admin made by the harness (whose checks use
+its credentials), and the cases send no credentials or forged ones: every answer but /ping's
+must refuse (401/400/403), and nothing may change.
 """
 
 from __future__ import annotations
@@ -52,6 +56,11 @@ ROUTES = [
 ]
 POST_ROUTES = [p for m, p in ROUTES if m == "POST"]
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"]
+AUTH_SECRET = "the users' secret, unknown to the fuzzer"
+AUTH_CONFIG = (f'auth-enabled = true\nshared-secret = "{AUTH_SECRET}"\n'
+               'internal-shared-secret = "the nodes\' secret, unknown to the fuzzer"\npassword-hash = "bcrypt;cost=4"\n')
+AUTH_ADMIN = ("fuzz-admin", "fuzz-admin's password")
+AUTH_MODE = False  # set by run(auth=True): the cases run without valid credentials
 NORMAL_LATENCY_LIMIT = 2.0  # seconds a normal client may wait while the node is under a slow/idle load
 
 
@@ -250,6 +259,9 @@ def request_bytes(method: str, path: str, body: bytes = b"", headers: dict[str, 
 
 def check_execute_reply(ctx: Ctx, res: CaseResult, body: bytes, status: int, reply_body: bytes) -> None:
     """Compares the node's answer to a /execute body with the independent oracle; updates the model."""
+    if AUTH_MODE:
+        check_unauthenticated(res, f"/execute {body[:80]!r}", "/execute", status, reply_body)
+        return
     exp = jsonoracle.expect_execute(body)
     index = None
     try:
@@ -314,6 +326,20 @@ def resolve_ambiguous(ctx: Ctx, res: CaseResult, ops: list[tuple[str, str]], bod
                 f"so a proxy or client validating the body sees a different command (body {body[:120]!r})"
             )
             return
+
+
+def check_unauthenticated(res: CaseResult, what: str, path: str, status: int, body: bytes) -> None:
+    """Auth mode: a request without valid credentials may only succeed on /ping."""
+    if 200 <= status < 300 and path.split("?")[0] != "/ping":
+        res.fail(f"{what} answered {status} without valid credentials: {body[:200]!r}", f"auth-bypass:{path[:40]}")
+    elif status >= 500 and status not in (503, 504):
+        res.fail(f"{what} answered {status} {body[:200]!r}", f"{res.kind}-{status}")
+
+
+def request_path(data: bytes) -> str:
+    """The path of a raw request's first line, or "" when there is none."""
+    parts = data.split(b"\r\n", 1)[0].split(b" ")
+    return parts[1].decode("latin-1") if len(parts) >= 2 else ""
 
 
 def check_generic_reply(res: CaseResult, what: str, status: int, body: bytes) -> None:
@@ -433,6 +459,8 @@ def case_membership(ctx: Ctx, rng: random.Random) -> CaseResult:
         res.fail(f"POST {route} failed: {e!r} (body {hexdump(body, 120)})")
         return res
     check_generic_reply(res, f"POST {route} {body[:120]!r}", r.status, r.body)
+    if AUTH_MODE:
+        check_unauthenticated(res, f"POST {route} {body[:120]!r}", route, r.status, r.body)
     if r.status == 200 and route in ("/reset", "/accept-join"):
         res.notes.append(f"POST {route} {body[:160]!r} answered 200 {r.body[:160]!r}")
     try:
@@ -458,6 +486,8 @@ def case_random_body(ctx: Ctx, rng: random.Random) -> CaseResult:
         check_execute_reply(ctx, res, body, r.status, r.body)
     else:
         check_generic_reply(res, f"{method} {path}", r.status, r.body)
+        if AUTH_MODE:
+            check_unauthenticated(res, f"{method} {path}", path, r.status, r.body)
     return res
 
 
@@ -483,6 +513,9 @@ def do_route_method(ctx: Ctx, method: str, path: str, body: bytes) -> CaseResult
         res.fail(f"{method} {path} failed: {e!r}")
         return res
     allowed = route_expectation(method, path.split("?")[0])
+    if AUTH_MODE:
+        check_unauthenticated(res, f"{method} {path}", path, r.status, r.body)
+        return res
     if r.status not in allowed:
         if r.status >= 500 and r.status not in (503,):
             res.fail(f"{method} {path} answered {r.status} {r.body[:200]!r}")
@@ -651,6 +684,8 @@ def case_raw_http(ctx: Ctx, rng: random.Random) -> CaseResult:
         res.fail(f"{label}: unparsable response {received[:200]!r}", "raw-unparsable-response")
     for status, _, body in responses:
         check_generic_reply(res, label, status, body)
+        if AUTH_MODE:
+            check_unauthenticated(res, label, request_path(data), status, body)
     if data.startswith(b"POST /execute") and responses:
         status, _, body = responses[0]
         if status == 200:
@@ -673,6 +708,53 @@ def case_raw_http(ctx: Ctx, rng: random.Random) -> CaseResult:
                 "a malformed chunked body (chunk size 'zz') gets 413 'request body is larger than 1048576 bytes' "
                 "instead of 400: the routes map every body-collection error to 413"
             )
+    return res
+
+
+def forged_authorization(ctx: Ctx, rng: random.Random) -> str:
+    """An Authorization header a correct node must refuse."""
+    from .common import hs256_token
+    user, password = AUTH_ADMIN
+    r = rng.random()
+    if r < 0.2:
+        return "Basic " + __import__("base64").b64encode(f"{user}:{password}x".encode()).decode()
+    if r < 0.3:
+        return "Basic " + __import__("base64").b64encode(bytes(rng.randrange(256) for _ in range(rng.randint(0, 40)))).decode()
+    if r < 0.45:  # a token signed with a guessed secret, for the admin or for a meta node
+        return "Bearer " + hs256_token(rng.choice(["", "secret", AUTH_SECRET + "x"]), rng.choice([user, ""]))
+    if r < 0.55:  # the right secret, but expired
+        return "Bearer " + hs256_token(AUTH_SECRET, user, lifetime=-rng.randint(1, 3600))
+    if r < 0.65:  # the right secret for a user that does not exist
+        return "Bearer " + hs256_token(AUTH_SECRET, "nobody-" + str(rng.randrange(1000)))
+    if r < 0.8:  # alg none, or a signature stripped
+        b64 = lambda b: __import__("base64").urlsafe_b64encode(b).rstrip(b"=").decode()  # noqa: E731
+        claims = b64(json.dumps({"username": rng.choice([user, ""]), "exp": int(time.time()) + 600}).encode())
+        header = b64(json.dumps({"alg": rng.choice(["none", "HS512", "RS256", "hs256"]), "typ": "JWT"}).encode())
+        return f"Bearer {header}.{claims}." + rng.choice(["", "AAAA", b64(bytes(32))])
+    return rng.choice(["Bearer", "Basic", "Bearer ", "Digest x", "Basic ====", "Bearer a.b", "Bearer ...", "x" * 5000])
+
+
+def case_forged_credentials(ctx: Ctx, rng: random.Random) -> CaseResult:
+    method, path = rng.choice(ROUTES)
+    if path == "/ping":
+        method, path = "POST", "/execute"
+    body = b""
+    if method == "POST":
+        body = (membership_body(ctx, rng, path) if path != "/execute"
+                else json.dumps({"type": rng.choice(["create-database", "drop-database"]), "name": "fz-auth"}).encode())
+    header = forged_authorization(ctx, rng)
+    res = CaseResult("forged-credentials", f"{method} {path} with Authorization {header[:80]!r}", body)
+    if path == "/" and method == "GET":
+        path = "/?index=0"
+    try:
+        r = http_request(ctx.port, method, path, body or None, {"Authorization": header, "Content-Type": "application/json"},
+                         timeout=15)
+    except Exception as e:  # noqa: BLE001
+        res.fail(f"{method} {path} failed: {e!r}")
+        return res
+    check_unauthenticated(res, f"{method} {path} with {header[:60]!r}", path, r.status, r.body)
+    if r.status not in (400, 401, 403):
+        res.notes.append(f"{method} {path} with forged credentials answered {r.status}")
     return res
 
 
@@ -710,7 +792,7 @@ def case_huge_body(ctx: Ctx, rng: random.Random, route: str | None = None, chunk
     if method == "POST":
         if not responses:
             res.fail(f"{method} {route} 10 MB body: no response (connection {how} after {sent} body bytes)")
-        elif responses[0][0] != 413:
+        elif responses[0][0] != 413 and not (AUTH_MODE and responses[0][0] == 401):
             res.fail(f"{method} {route} 10 MB body answered {responses[0][0]} {responses[0][2][:160]!r}, expected 413")
     elif responses and responses[0][0] >= 500:
         res.fail(f"{method} {route} with a 10 MB body answered {responses[0][0]}")
@@ -1116,7 +1198,29 @@ RANDOM: list[tuple[float, str, Callable[[Ctx, random.Random], CaseResult]]] = [
 ]
 
 
+# With --auth: the cases whose oracles know that nothing may succeed without credentials.
+FIXED_AUTH = [c for c in FIXED if c[0] == "route-matrix" or c[0].startswith("huge-body")]
+RANDOM_AUTH: list[tuple[float, str, Callable[[Ctx, random.Random], CaseResult]]] = [
+    (30, "forged-credentials", case_forged_credentials),
+    (20, "execute-json", case_execute_json),
+    (10, "membership", case_membership),
+    (8, "random-body", case_random_body),
+    (8, "route-method", case_route_method),
+    (20, "raw-http", case_raw_http),
+]
+
+
 def pick_case(i: int, rng: random.Random, long_run: bool) -> tuple[str, Callable[[Ctx, random.Random], CaseResult]]:
+    if AUTH_MODE:
+        if i < len(FIXED_AUTH):
+            return FIXED_AUTH[i]
+        total = sum(w for w, _, _ in RANDOM_AUTH)
+        x = rng.random() * total
+        for w, name, fn in RANDOM_AUTH:
+            x -= w
+            if x <= 0:
+                return name, fn
+        return RANDOM_AUTH[0][1], RANDOM_AUTH[0][2]
     if i < len(FIXED):
         return FIXED[i]
     if long_run and i == len(FIXED):
@@ -1135,10 +1239,24 @@ def pick_case(i: int, rng: random.Random, long_run: bool) -> tuple[str, Callable
 # --------------------------------------------------------------------------- runner
 
 
+def make_admin(node: Node, health: Health) -> None:
+    """Creates the first admin (allowed without credentials until one exists); the checks use it."""
+    import base64
+    user, password = AUTH_ADMIN
+    body = json.dumps({"action": "create", "user": {"name": user, "password": password, "admin": True}}).encode()
+    if not wait_until_ok(lambda: http_request(node.http_port, "POST", "/user", body, timeout=10).status == 200, 20):
+        raise NodeStartError("could not create the first admin on the authenticated node")
+    health.headers = {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
 def run(seed: int, iterations: int, workdir: str, keep: str | None = None, cases: str | None = None,
-        max_seconds: float = 900.0, batch: int = BATCH, fd_limit_scenario: bool | None = None) -> FuzzReport:
-    """Runs `iterations` cases (the fixed scenarios first, then random ones) against a fresh node."""
-    report = FuzzReport(FUZZER, seed, iterations)
+        max_seconds: float = 900.0, batch: int = BATCH, fd_limit_scenario: bool | None = None,
+        auth: bool = False) -> FuzzReport:
+    """Runs `iterations` cases (the fixed scenarios first, then random ones) against a fresh node;
+    with `auth`, against a node with auth-enabled, without valid credentials."""
+    global AUTH_MODE
+    AUTH_MODE = auth
+    report = FuzzReport(FUZZER + ("-auth" if auth else ""), seed, iterations)
     started = time.monotonic()
     deadline = Deadline(max_seconds)
     raise_nofile(IDLE_CONNECTIONS * 2 + 1024)
@@ -1149,10 +1267,12 @@ def run(seed: int, iterations: int, workdir: str, keep: str | None = None, cases
 
     def fresh_node() -> tuple[Node, Health]:
         nonlocal generation
-        node = Node(work / f"node-{generation}")
+        node = Node(work / f"node-{generation}", meta_extra=AUTH_CONFIG if auth else "")
         generation += 1
         node.start()
         health = Health(node, report)
+        if auth:
+            make_admin(node, health)
         health.sync()
         return node, health
 
@@ -1230,4 +1350,6 @@ def run(seed: int, iterations: int, workdir: str, keep: str | None = None, cases
 
 
 if __name__ == "__main__":
-    sys.exit(main(FUZZER, run, default_iterations=300))
+    sys.exit(main(FUZZER, run, default_iterations=300, switches={
+        "--auth": ("auth", True, "fuzz a node with auth-enabled, without valid credentials"),
+    }))

@@ -45,6 +45,7 @@ from .common import (
     wait_until,
     case_rng_seed,
     hexdump,
+    hs256_token,
     http_request,
     main,
     parse_cases,
@@ -134,7 +135,10 @@ class Cluster:
         self.a.start()
         self.b.start()
         body = json.dumps({"addr": f"127.0.0.1:{self.b.http_port}"}).encode()
-        r = http_request(self.a.http_port, "POST", "/join", body, {"Content-Type": "application/json"}, timeout=30)
+        headers = {"Content-Type": "application/json"}
+        if self.auth:  # /join needs a meta node's token once internal-shared-secret is set
+            headers["Authorization"] = f"Bearer {hs256_token(SECRET)}"
+        r = http_request(self.a.http_port, "POST", "/join", body, headers, timeout=30)
         if r.status != 200:
             raise NodeStartError(f"join of the second node failed: {r.status} {r.body[:200]!r}")
         self.peer_id = int(r.json().get("id", 2))

@@ -45,6 +45,14 @@ def test_http_fuzzer(tmp_path: Path) -> None:
                          max_seconds=60, fd_limit_scenario=False))
 
 
+def test_http_fuzzer_authenticated(tmp_path: Path) -> None:
+    # auth-enabled: every route and method, 10 MB bodies, raw HTTP, membership and /execute bodies
+    # and forged credentials (guessed secrets, expired tokens, alg none, wrong passwords) without
+    # valid credentials: only /ping may succeed, and nothing may change
+    _check(http_fuzz.run(SEED, len(http_fuzz.FIXED_AUTH) + 30, str(tmp_path), keep=str(tmp_path / "failures"),
+                         max_seconds=60, auth=True))
+
+
 def test_raft_fuzzer(tmp_path: Path) -> None:
     # the cluster requires internal-shared-secret on its Raft port and the fuzzer does not know it:
     # every handshake must be refused before libraft, and no case may depose the leader

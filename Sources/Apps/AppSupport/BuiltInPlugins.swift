@@ -15,6 +15,7 @@ public enum BuiltInPlugins {
         DNSDiscovery.register(in: &catalog)
         OpenSSLTransport.register(in: &catalog)
         OpenSSLMessageAuthenticator.register(in: &catalog)
+        OpenSSLPasswordHasher.register(in: &catalog)
         LicenseFilePlugin.register(in: &catalog)
         LicenseKeyPlugin.register(in: &catalog)
         return catalog

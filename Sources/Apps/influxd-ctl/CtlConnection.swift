@@ -72,6 +72,7 @@ struct CtlConnection {
             usesDiscovery: loaded.path != nil,
             timeout: flags.timeout,
             authorization: authorization(command, flags: flags, catalog: catalog)
+                ?? nodeAuthorization(config, catalog: catalog)
         )
     }
 

@@ -8,7 +8,10 @@ struct InfluxdCtl: AsyncParsableCommand {
         commandName: "influxd-ctl",
         abstract: "Manages an InfluxDB Enterprise cluster through a meta node's HTTP API.",
         usage: "influxd-ctl [options] <command> [options] [<args>]",
-        subcommands: [Show.self, Join.self, AddMeta.self, RemoveMeta.self, Leave.self, Verify.self]
+        subcommands: [
+            Show.self, Join.self, AddMeta.self, RemoveMeta.self, Leave.self, Verify.self, Token.self, User.self,
+            Role.self,
+        ]
     )
 
     /// Reads the global flags (``CtlArguments``), then runs the command with them as

@@ -47,8 +47,18 @@ public struct ClusterTracingMiddleware<Context: RemoteAddressRequestContext>: Ro
         let agent = request.headers[.userAgent] ?? "-"
         let id = response[.init("Request-Id")!] ?? "-"
         logger.info(
-            "\(host) - - [\(Self.timestamp())] \"\(request.method) \(request.uri) HTTP/1.1\" \(status) \(size) \"\(referer)\" \"\(agent)\" \(id) \(micros)us"
+            "\(host) - - [\(Self.timestamp())] \"\(request.method) \(Self.redacted(request.uri.description)) HTTP/1.1\" \(status) \(size) \"\(referer)\" \"\(agent)\" \(id) \(micros)us"
         )
+    }
+
+    /// The URI with the value of a `p` query parameter (a password, as basic auth's
+    /// alternative) replaced by `[REDACTED]`.
+    static func redacted(_ text: String) -> String {
+        guard let question = text.firstIndex(of: "?") else { return text }
+        let query = text[text.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false).map {
+            $0.hasPrefix("p=") ? "p=[REDACTED]" : String($0)
+        }
+        return text[..<question] + "?" + query.joined(separator: "&")
     }
 
     /// The time now as `06/Dec/2026:01:02:03 +0000`.

@@ -107,6 +107,15 @@ public struct MetaRoutes: Sendable {
                 "\(command.typeName) is not accepted by /execute; use influxd-ctl add-meta or remove-meta",
                 status: .badRequest
             )
+        case .access:
+            return JSONResponse.error(
+                "\(command.typeName) is not accepted by /execute; use POST /user or POST /role (influxd-ctl user, role)",
+                status: .badRequest
+            )
+        }
+        AuditNote.record("\(command.typeName) \(command.auditSubject)")
+        if let refusal = command.refusal(for: Principal.current ?? .anonymous, in: node.store.current) {
+            return JSONResponse.error(refusal, status: .forbidden)
         }
         if let refusal = node.license.writeRefusal {
             return JSONResponse.error(refusal, status: .forbidden)

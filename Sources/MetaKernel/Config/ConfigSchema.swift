@@ -56,11 +56,9 @@ extension ConfigKey {
             .effect(.notYet("leases: \(dataNodes)")),
         .bool(.meta, "auth-enabled", \.meta.authEnabled),
         .bool(.meta, "ldap-allowed", \.meta.ldapAllowed).effect(.notYet("LDAP is not supported")),
-        .string(.meta, "shared-secret", \.meta.sharedSecret).secret()
-            .effect(.notYet("JWT authentication of clients comes with auth-enabled")),
+        .string(.meta, "shared-secret", \.meta.sharedSecret).secret(),
         .string(.meta, "internal-shared-secret", \.meta.internalSharedSecret).secret(),
-        .string(.meta, "password-hash", \.meta.passwordHash, .passwordHash)
-            .effect(.notYet("users and their passwords come with auth-enabled")),
+        .string(.meta, "password-hash", \.meta.passwordHash, .passwordHash),
         .bool(.meta, "ensure-fips", \.meta.ensureFIPS),
         .bool(.meta, "raft-portal-auth-required", \.meta.raftPortalAuthRequired),
         .bool(.meta, "raft-dialer-auth-required", \.meta.raftDialerAuthRequired),

@@ -20,9 +20,7 @@ extension MetaNode {
         guard let leaderHTTP = httpAddress(ofRaftAddress: status.leaderAddress) else {
             return "its leader \(status.leaderAddress) is not in its metadata yet"
         }
-        let client = MetaClient(
-            configuration: .init(transport: plugins.transport, timeout: limit, discovery: plugins.discovery)
-        )
+        let client = makePeerClient(timeout: limit)
         let target: UInt64
         do {
             guard let index = try await client.get(leaderHTTP, "/status").decode(ClusterStatus.self).index else {

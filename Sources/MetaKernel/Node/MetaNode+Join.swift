@@ -4,11 +4,7 @@ import Synchronization
 
 extension MetaNode {
     /// A client for talking to other meta nodes through the node's transport and discovery.
-    var peerClient: MetaClient {
-        MetaClient(
-            configuration: .init(transport: plugins.transport, timeout: .seconds(5), discovery: plugins.discovery)
-        )
-    }
+    var peerClient: MetaClient { makePeerClient(timeout: .seconds(5)) }
 
     /// Runs `body` as the only membership change on this node.
     func exclusively<T>(_ body: () async throws(MetaNodeError) -> T) async throws(MetaNodeError) -> T {
@@ -30,6 +26,7 @@ extension MetaNode {
     /// it checks the newcomer, allocates its id, hands the newcomer its identity, and adds it to
     /// Raft as a voter once it has caught up.
     public func join(_ request: JoinRequest) async throws(MetaNodeError) -> JoinReply {
+        AuditNote.record(request.addr)
         let target = try MemberAddress.parse(request.addr, option: "join")
         return try await exclusively { () throws(MetaNodeError) -> JoinReply in
             guard let node = raft else { return try await bootstrap(target) }
@@ -266,6 +263,7 @@ extension MetaNode {
 
     /// Takes the identity the leader allocated (`POST /accept-join`) and starts Raft with it.
     public func acceptJoin(_ request: AcceptJoinRequest) async throws(MetaNodeError) {
+        AuditNote.record("node \(request.id) of cluster \(request.clusterID) as \(request.httpAddr)")
         guard request.raftAddr == raftAddress, request.httpAddr == httpAddress else {
             throw MetaNodeError(
                 .conflict,

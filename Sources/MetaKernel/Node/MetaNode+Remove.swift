@@ -17,7 +17,8 @@ extension MetaNode {
     /// again cleanly. With `force` (a dead node) it is only taken out of Raft and the metadata.
     /// Removing the leader hands leadership over first; the caller is then redirected.
     public func remove(_ request: RemoveRequest) async throws(MetaNodeError) -> RemoveReply {
-        try await exclusively { () throws(MetaNodeError) -> RemoveReply in
+        AuditNote.record("\(request.httpAddr)\(request.force ? " (force)" : "")")
+        return try await exclusively { () throws(MetaNodeError) -> RemoveReply in
             guard let node = raft, let identity = raftIdentity.withLock({ $0 }) else {
                 throw MetaNodeError(.unjoined, "\(httpAddress) is not part of a cluster")
             }
@@ -107,6 +108,7 @@ extension MetaNode {
     /// Forgets the cluster (`POST /reset` from the leader that removed this node): stops Raft,
     /// deletes `node.json` and the Raft directory, and waits un-joined to be added again.
     public func reset(_ request: ResetRequest) async throws(MetaNodeError) {
+        AuditNote.record("node \(request.id)")
         try await exclusively { () throws(MetaNodeError) in
             guard let identity = raftIdentity.withLock({ $0 }) else { return }
             guard identity.id == request.id, identity.clusterID == request.clusterID || identity.clusterID == 0 else {
@@ -130,9 +132,7 @@ extension MetaNode {
     /// node's state, so it is only done when the cluster itself confirms the removal: anyone
     /// can send `POST /reset`, but only a removal committed through Raft makes a member say so.
     private func confirmRemoved(_ identity: NodeIdentity) async -> Bool {
-        let client = MetaClient(
-            configuration: .init(transport: plugins.transport, timeout: .seconds(2), discovery: plugins.discovery)
-        )
+        let client = makePeerClient(timeout: .seconds(2))
         for peer in store.current.metaNodes where peer.id != identity.id {
             guard let status = try? await client.get(peer.httpAddress, "/status").decode(ClusterStatus.self),
                 status.clusterID == identity.clusterID,

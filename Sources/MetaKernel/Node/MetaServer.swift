@@ -72,8 +72,11 @@ public enum MetaServer {
         if config.meta.clusterTracing {
             router.add(middleware: ClusterTracingMiddleware(logger: logger))
         }
+        let authenticator = node.makeAuthenticator()
+        router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, logger: logger))
         MetaRoutes(node: node, version: MetaBuild.version).register(on: router)
         ClusterRoutes(node: node).register(on: router)
+        AccessRoutes(node: node, authenticator: authenticator).register(on: router)
         let app = Application(
             router: router,
             server: .http1(

@@ -14,6 +14,8 @@ public struct PluginCatalog: Sendable {
     public typealias RegistrationFactory = @Sendable (MetaConfig) throws -> any Registration
     /// Makes the HMAC used to authenticate Raft connections.
     public typealias MessageAuthenticatorFactory = @Sendable () -> any MessageAuthenticator
+    /// Makes the password hasher for users (`password-hash`).
+    public typealias PasswordHasherFactory = @Sendable () -> any PasswordHasher
     /// Makes a TLS transport for a client that has no certificate of its own (`influxd-ctl`).
     public typealias ClientTransportFactory = @Sendable (MetaConfig) throws -> any Transport
 
@@ -29,6 +31,8 @@ public struct PluginCatalog: Sendable {
     public var registration: RegistrationFactory?
     /// HMAC-SHA256 for `internal-shared-secret`, when built in.
     public var messageAuthenticator: MessageAuthenticatorFactory?
+    /// bcrypt and PBKDF2 for user passwords, when built in.
+    public var passwordHasher: PasswordHasherFactory?
     /// The TLS transport a client such as `influxd-ctl` dials with when `https-enabled = true`:
     /// it reads `https-insecure-tls`, `[tls]` and trusts the certificates of `https-certificate`,
     /// but never needs the private key.
@@ -114,6 +118,12 @@ public struct PluginCatalog: Sendable {
                 )
             }
         }
+        if config.meta.authEnabled && passwordHasher == nil {
+            throw ConfigError(
+                .invalidConfiguration,
+                "[meta] auth-enabled = true: this build has no password hashing to check users with; set it to false"
+            )
+        }
         let plugins: [Any?] = [peerDiscovery, transport, licensing, registrationPlugin, authenticator]
         for case let warned as any PluginWarnings in plugins.compactMap({ $0 }) {
             notices += warned.warnings
@@ -124,6 +134,7 @@ public struct PluginCatalog: Sendable {
             licensing: licensing,
             registration: registrationPlugin,
             messageAuthenticator: authenticator,
+            passwordHasher: passwordHasher?(),
             notices: notices
         )
     }
@@ -168,8 +179,7 @@ extension PluginCatalog {
     static func refuseUnenforcedSecurity(_ config: MetaConfig) throws {
         let meta = config.meta
         let unenforced: [(Bool, String)] = [
-            (meta.authEnabled, "auth-enabled"),
-            (meta.ensureFIPS, "ensure-fips"),
+            (meta.ensureFIPS, "ensure-fips")
         ]
         for (enabled, key) in unenforced where enabled {
             throw ConfigError(
@@ -206,6 +216,8 @@ public struct SelectedPlugins: Sendable {
     public var registration: (any Registration)?
     /// Proves and checks `internal-shared-secret` on Raft connections, when the secret is set.
     public var messageAuthenticator: (any MessageAuthenticator)?
+    /// Hashes and checks user passwords, when built in.
+    public var passwordHasher: (any PasswordHasher)?
     /// Things the operator should know about the selection, logged at start-up as warnings.
     public var notices: [String]
 
@@ -216,8 +228,10 @@ public struct SelectedPlugins: Sendable {
         licensing: (any Licensing)? = nil,
         registration: (any Registration)? = nil,
         messageAuthenticator: (any MessageAuthenticator)? = nil,
+        passwordHasher: (any PasswordHasher)? = nil,
         notices: [String] = []
     ) {
+        self.passwordHasher = passwordHasher
         self.discovery = discovery
         self.transport = transport
         self.licensing = licensing

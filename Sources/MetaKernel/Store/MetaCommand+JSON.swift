@@ -5,6 +5,12 @@ extension MetaCommand {
     /// written without `Codable` (every write is encoded once on its way into the log).
     /// - Parameter escapingSlashes: write `/` as `\/`, as `JSONEncoder` does by default (the log).
     func json(escapingSlashes: Bool) -> [UInt8] {
+        if case .access = self {
+            // Rare and small: JSONEncoder's bytes, which the writer below reproduces for the rest.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = escapingSlashes ? [.sortedKeys] : [.sortedKeys, .withoutEscapingSlashes]
+            return (try? Array(encoder.encode(self))) ?? []
+        }
         var writer = JSONWriter(escapingSlashes: escapingSlashes)
         writer.out.reserveCapacity(96)
         writer.byte(UInt8(ascii: "{"))
@@ -25,6 +31,8 @@ extension MetaCommand {
             writer.raw(#""name":"#)
             writer.string(name)
             writer.raw(#",""#)
+        case .access:
+            break
         }
         writer.raw(#"type":"#)
         writer.string(typeName)

@@ -10,6 +10,8 @@ public enum MetaCommand: Sendable, Equatable {
     case createDatabase(name: String)
     /// Drops a database; dropping one that does not exist is a no-op, as in InfluxDB.
     case dropDatabase(name: String)
+    /// Creates, drops or changes a user or a role (``AccessCommand``).
+    case access(AccessCommand)
 
     /// The wire name of the command's type.
     public var typeName: String {
@@ -18,11 +20,13 @@ public enum MetaCommand: Sendable, Equatable {
         case .deleteMetaNode: "delete-meta-node"
         case .createDatabase: "create-database"
         case .dropDatabase: "drop-database"
+        case .access(let command): command.typeName
         }
     }
 
     /// Every type name `POST /execute` understands.
-    public static let typeNames = ["create-meta-node", "delete-meta-node", "create-database", "drop-database"]
+    public static let typeNames =
+        ["create-meta-node", "delete-meta-node", "create-database", "drop-database"] + AccessCommand.typeNames
 }
 
 extension MetaCommand: Codable {
@@ -53,6 +57,10 @@ extension MetaCommand: Codable {
         case "drop-database":
             self = .dropDatabase(name: try c.decode(String.self, forKey: .name))
         default:
+            if let command = try AccessCommand(type: type, from: decoder) {
+                self = .access(command)
+                return
+            }
             throw DecodingError.dataCorruptedError(
                 forKey: .type,
                 in: c,
@@ -64,6 +72,10 @@ extension MetaCommand: Codable {
 
     /// Encodes the command in its JSON form.
     public func encode(to encoder: any Encoder) throws {
+        if case .access(let command) = self {
+            try command.encode(to: encoder)
+            return
+        }
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(typeName, forKey: .type)
         switch self {
@@ -75,6 +87,8 @@ extension MetaCommand: Codable {
             try c.encode(id, forKey: .id)
         case .createDatabase(let name), .dropDatabase(let name):
             try c.encode(name, forKey: .name)
+        case .access:
+            break
         }
     }
 }

@@ -55,6 +55,8 @@ extension MetaData {
             let (position, found) = databasePosition(of: name)
             if found { databases.remove(at: position) }
             return ApplyOutcome(index: index)
+        case .access(let change):
+            return ApplyOutcome(index: index, error: apply(change))
         }
     }
 }

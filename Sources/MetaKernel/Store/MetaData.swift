@@ -18,6 +18,10 @@ public struct MetaData: Sendable, Codable, Equatable {
     public var dataNodes: [NodeInfo]
     /// Databases in name order (UTF-8 bytes).
     public var databases: DatabaseList
+    /// Users in name order (UTF-8 bytes).
+    public var users: [UserInfo]
+    /// Roles in name order (UTF-8 bytes).
+    public var roles: [RoleInfo]
 
     /// Empty metadata, as a node has before anything was committed.
     public init() {
@@ -28,6 +32,26 @@ public struct MetaData: Sendable, Codable, Equatable {
         self.metaNodes = []
         self.dataNodes = []
         self.databases = []
+        self.users = []
+        self.roles = []
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case clusterID, index, term, maxNodeID, metaNodes, dataNodes, databases, users, roles
+    }
+
+    /// Decodes metadata; snapshots written before users existed have no `users` or `roles`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.clusterID = try c.decode(UInt64.self, forKey: .clusterID)
+        self.index = try c.decode(UInt64.self, forKey: .index)
+        self.term = try c.decode(UInt64.self, forKey: .term)
+        self.maxNodeID = try c.decode(UInt64.self, forKey: .maxNodeID)
+        self.metaNodes = try c.decode([NodeInfo].self, forKey: .metaNodes)
+        self.dataNodes = try c.decode([NodeInfo].self, forKey: .dataNodes)
+        self.databases = try c.decode(DatabaseList.self, forKey: .databases)
+        self.users = try c.decodeIfPresent([UserInfo].self, forKey: .users) ?? []
+        self.roles = try c.decodeIfPresent([RoleInfo].self, forKey: .roles) ?? []
     }
 
     /// The meta node with the given HTTP address, if any.

@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// Writes ``MetaData`` as JSON without `Codable`: the bytes `JSONEncoder` with sorted keys
 /// gives, about ten times faster. Snapshots are encoded on the Raft thread, where every
 /// millisecond delays heartbeats and commits, and `GET /` and long polls encode the whole
@@ -27,14 +29,25 @@ enum MetaDataJSON {
         writer.number(data.maxNodeID)
         writer.raw(#","metaNodes":"#)
         writer.nodes(data.metaNodes)
+        writer.raw(#","roles":"#)
+        writer.encoded(data.roles)
         writer.raw(#","term":"#)
         writer.number(data.term)
+        writer.raw(#","users":"#)
+        writer.encoded(data.users)
         writer.byte(UInt8(ascii: "}"))
         return writer.out
     }
 }
 
 extension JSONWriter {
+    /// Users or roles: few and small, so `JSONEncoder` writes them, with the writer's slash rule.
+    fileprivate mutating func encoded(_ value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = escapingSlashes ? [.sortedKeys] : [.sortedKeys, .withoutEscapingSlashes]
+        out += (try? encoder.encode(value)).map(Array.init) ?? Array("[]".utf8)
+    }
+
     /// A list of nodes, each `{"httpAddress":…,"id":…,"tcpAddress":…}`.
     fileprivate mutating func nodes(_ nodes: [NodeInfo]) {
         byte(UInt8(ascii: "["))

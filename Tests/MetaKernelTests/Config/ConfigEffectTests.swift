@@ -22,7 +22,6 @@ struct ConfigEffectTests {
             config.ineffectiveKeyWarnings() == [
                 "[meta] commit-timeout = \"100ms\" has no effect in this build: libraft commits an entry as soon as a majority has stored it",
                 "[meta] lease-duration = \"2m0s\" has no effect yet: leases: data nodes are not supported by this build yet (see docs/CONFIGURATION.md)",
-                "[meta] shared-secret is set has no effect yet: JWT authentication of clients comes with auth-enabled (see docs/CONFIGURATION.md)",
             ]
         )
     }
