@@ -15,25 +15,43 @@ struct BootstrapExpectTests {
         expect: Int,
         root: String,
         hostsFile: String,
-        ports: (http: Int, raft: Int)
+        ports: (http: Int, raft: Int),
+        metaExtraConfig: String = ""
     ) throws -> MetaProcess {
         try MetaProcess(
             root: "\(root)/node\(n)",
             hostname: "127.0.\(net).\(n)",
             bindHost: "127.0.\(net).\(n)",
             extraConfig: "[discovery]\nhosts-file = \"\(hostsFile)\"\nbootstrap-expect = \(expect)\n",
+            metaExtraConfig: metaExtraConfig,
             httpPort: ports.http,
             raftPort: ports.raft
         )
     }
 
     /// Fresh nodes 1...`count`, all named in one hosts file.
-    static func nodes(_ count: Int, net: Int, expect: Int, root: String) throws -> [MetaProcess] {
+    static func nodes(
+        _ count: Int,
+        net: Int,
+        expect: Int,
+        root: String,
+        metaExtraConfig: String = ""
+    ) throws -> [MetaProcess] {
         let ports = (http: freePort(), raft: freePort())
         let file = "\(root)/hosts"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try hostsText(net: net, Array(1...count)).write(toFile: file, atomically: true, encoding: .utf8)
-        return try (1...count).map { try node($0, net: net, expect: expect, root: root, hostsFile: file, ports: ports) }
+        return try (1...count).map {
+            try node(
+                $0,
+                net: net,
+                expect: expect,
+                root: root,
+                hostsFile: file,
+                ports: ports,
+                metaExtraConfig: metaExtraConfig
+            )
+        }
     }
 
     static func hostsText(net: Int, _ numbers: [Int]) -> String {
@@ -120,6 +138,25 @@ struct BootstrapExpectTests {
         #expect(fourth.log.contains("joining cluster \(id) (members: "))
         #expect(seen == [id])
         await grown.stopAll()
+    }
+
+    @Test("with internal-shared-secret the votes and joins carry node tokens; a forged vote is refused")
+    func formsWithNodeTokens() async throws {
+        let root = try makeTemporaryDirectory("bootstrap-secret")
+        let nodes = try Self.nodes(3, net: 45, expect: 3, root: root, metaExtraConfig: #"internal-shared-secret = "s3cret""#)
+        let cluster = TestCluster(nodes: nodes)
+        for node in nodes.shuffled() { try node.start() }
+        var seen: Set<UInt64> = []
+        let id = try await Self.formed(cluster, voters: 3, seen: &seen)
+        #expect(seen == [id])
+        let client = MetaClient(configuration: .init(timeout: .seconds(5)))
+        let forged = try await client.post(
+            nodes[1].httpAddress,
+            "/bootstrap-vote",
+            json: Array(#"{"candidate":"127.0.45.9:\#(nodes[0].httpPort)","expect":3}"#.utf8)
+        )
+        #expect(forged.status == 401, "\(forged.status) \(forged.text)")
+        for node in nodes { await node.stop() }
     }
 
     @Test("a node that sees two clusters joins neither and names both; a manual join still works")

@@ -6,7 +6,7 @@ public import Logging
 /// | route | needs (auth-enabled) | needs (auth off, internal-shared-secret set) |
 /// |---|---|---|
 /// | `GET /ping` | nothing | nothing |
-/// | `POST /accept-join`, `POST /reset` | a node token | a node token |
+/// | `POST /accept-join`, `/reset`, `/bootstrap-vote`, `/bootstrap-release` | a node token | a node token |
 /// | `POST /join`, `/add-meta`, `/remove` | a node token or AddRemoveNode | a node token |
 /// | `GET /` (the whole metadata, hashes included) | a node token or an admin | nothing |
 /// | everything else | any user (routes check finer permissions) | nothing |
@@ -36,7 +36,7 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
     static func requirement(method: HTTPRequest.Method, path: String) -> Requirement {
         switch path {
         case "/ping": .nothing
-        case "/accept-join", "/reset": .node
+        case "/accept-join", "/reset", "/bootstrap-vote", "/bootstrap-release": .node
         case "/join", "/add-meta", "/remove": .nodeOr(.addRemoveNode)
         case "/" where method == .get: .nodeOrAdmin
         default: .user

@@ -164,10 +164,10 @@ struct Bootstrapper: Service {
         for voter in granted { _ = try? await client.post(voter, "/bootstrap-release", json: body) }
     }
 
+    /// A peer client carrying a node token when `internal-shared-secret` is set: votes and joins
+    /// are node-only routes, and `/status` needs credentials under `auth-enabled`.
     private func client(timeout: Duration) -> MetaClient {
-        MetaClient(
-            configuration: .init(transport: node.plugins.transport, timeout: timeout, discovery: node.plugins.discovery)
-        )
+        node.makePeerClient(timeout: timeout)
     }
 }
 
