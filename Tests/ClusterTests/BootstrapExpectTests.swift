@@ -143,7 +143,13 @@ struct BootstrapExpectTests {
     @Test("with internal-shared-secret the votes and joins carry node tokens; a forged vote is refused")
     func formsWithNodeTokens() async throws {
         let root = try makeTemporaryDirectory("bootstrap-secret")
-        let nodes = try Self.nodes(3, net: 45, expect: 3, root: root, metaExtraConfig: #"internal-shared-secret = "s3cret""#)
+        let nodes = try Self.nodes(
+            3,
+            net: 45,
+            expect: 3,
+            root: root,
+            metaExtraConfig: #"internal-shared-secret = "s3cret""#
+        )
         let cluster = TestCluster(nodes: nodes)
         for node in nodes.shuffled() { try node.start() }
         var seen: Set<UInt64> = []
