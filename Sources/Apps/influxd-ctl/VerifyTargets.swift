@@ -49,7 +49,8 @@ enum VerifyTargets {
     /// The peers `discovery` knows, except those already in `targets`. Entries are `host` (the
     /// `-bind` port) or `host:port`. Names that resolve to the same address and port as an
     /// earlier entry or a member are one peer (aliases on one hosts-file line): one row, which
-    /// passes if the node advertises any of them.
+    /// passes if the node advertises any of them. A bare host whose address already has a row,
+    /// on any port, adds none: its port would only be a guess, and that host is checked.
     static func discovered(
         _ discovery: any PeerDiscovery,
         defaultPort: Int,
@@ -72,9 +73,11 @@ enum VerifyTargets {
         }
         var seen = Set(targets.map { $0.name.lowercased() })
         var byAddress: [String: Int] = [:]
+        var byHost: [String: Int] = [:]
         for target in targets {
             if let ip = try? await discovery.resolve(host: target.host).first {
                 byAddress[HostPort(host: ip, port: target.port).description] = -1
+                byHost[ip] = -1
             }
         }
         var found: [VerifyTarget] = []
@@ -91,11 +94,13 @@ enum VerifyTargets {
             )
             if let ip = try? await discovery.resolve(host: address.host).first {
                 let key = HostPort(host: ip, port: address.port).description
-                if let index = byAddress[key] {
+                let bare = (try? HostPort(parsing: name)) == nil
+                if let index = byAddress[key] ?? (bare ? byHost[ip] : nil) {
                     if index >= 0 { found[index].acceptedHosts.insert(address.host.lowercased()) }
                     continue
                 }
                 byAddress[key] = found.count
+                byHost[ip] = byHost[ip] ?? found.count
             }
             found.append(target)
         }
