@@ -7,8 +7,11 @@ Starts two three-node clusters on 127.0.0.1 (free ports), one after the other: p
 bench/httpload.py (POST /execute create-database, keep-alive) and prints rps and the ratios:
 basic auth (verified passwords are cached), bearer JWT (HS256 per request). Then times requests
 that each need a full password check (a wrong password is never cached) against cached ones.
+With `--tls` the secured cluster also runs HTTPS and Raft over TLS (`https-enabled`, a
+self-signed certificate made with openssl for 127.0.0.1), so the ratios are those of the whole
+secured path against the plain one.
 
-    python3 bench/auth_overhead.py --bin .build/release [--quick] [--password-hash bcrypt]
+    python3 bench/auth_overhead.py --bin .build/release [--quick] [--tls] [--password-hash bcrypt]
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ import os
 import re
 import shutil
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -29,6 +33,8 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from clusters import dev_license  # noqa: E402
 SHARED = "bench users' secret"
 INTERNAL = "bench nodes' secret"
 ADMIN = ("bench", "bench password")
@@ -40,8 +46,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The CA file of the secured cluster's certificate when it runs TLS (set by main).
+TLS_CA: str | None = None
+TLS_PORTS: set[int] = set()
+
+
 def request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    if port in TLS_PORTS:
+        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=10,
+                                           context=ssl.create_default_context(cafile=TLS_CA))
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         conn.request(method, path, body=body, headers=headers or {})
         r = conn.getresponse()
@@ -63,18 +78,21 @@ def basic(user: str, password: str) -> str:
 
 
 class Cluster:
-    def __init__(self, binaries: str, root: str, auth: bool, password_hash: str):
-        self.binaries, self.root, self.auth = binaries, root, auth
+    def __init__(self, binaries: str, root: str, auth: bool, password_hash: str, tls: tuple[str, str] | None = None):
+        self.binaries, self.root, self.auth, self.tls = binaries, root, auth, tls
         self.nodes = [(free_port(), free_port()) for _ in range(3)]
         self.procs: list[subprocess.Popen] = []
         for n, (http_port, raft_port) in enumerate(self.nodes):
             os.makedirs(f"{root}/{n}", exist_ok=True)
             extra = (f'auth-enabled = true\nshared-secret = "{SHARED}"\ninternal-shared-secret = "{INTERNAL}"\n'
                      f'password-hash = "{password_hash}"\n') if auth else ""
+            if tls:
+                extra += f'https-enabled = true\nhttps-certificate = "{tls[0]}"\nhttps-private-key = "{tls[1]}"\n'
+                TLS_PORTS.add(http_port)
             with open(self.config(n), "w") as f:
                 f.write(f'hostname = "127.0.0.1"\n[meta]\ndir = "{root}/{n}/meta"\n'
                         f'bind-address = "127.0.0.1:{raft_port}"\nhttp-bind-address = "127.0.0.1:{http_port}"\n'
-                        f'{extra}[logging]\nlevel = "warn"\n')
+                        f'{extra}[logging]\nlevel = "warn"\n' + dev_license(binaries))
 
     def config(self, n: int) -> str:
         return f"{self.root}/{n}/m.conf"
@@ -88,8 +106,9 @@ class Cluster:
             wait(lambda: request(http_port, "GET", "/ping")[0] == 200)
         first = f"127.0.0.1:{self.nodes[0][0]}"
         for http_port, _ in self.nodes:
-            subprocess.run([f"{self.binaries}/influxd-ctl", "-bind", first, "-config", self.config(0), "join",
-                            f"127.0.0.1:{http_port}"], check=True, capture_output=True, timeout=60)
+            subprocess.run([f"{self.binaries}/influxd-ctl", "-bind", first, "-config", self.config(0)]
+                           + (["-bind-tls"] if self.tls else []) + ["join", f"127.0.0.1:{http_port}"],
+                           check=True, capture_output=True, timeout=60)
         leader = wait(lambda: request(self.nodes[0][0], "GET", "/ping")[1].decode())
         port = next(h for h, r in self.nodes if leader == f"127.0.0.1:{r}")
         if self.auth:
@@ -118,11 +137,13 @@ def wait(predicate, timeout: float = 30.0):
 
 
 def load(port: int, conns: int, per: int, prefix: str, header: str | None) -> float:
-    args = [sys.executable, f"{HERE}/httpload.py", f"127.0.0.1:{port}", "POST", "/execute",
+    scheme = "https://" if port in TLS_PORTS else ""
+    args = [sys.executable, f"{HERE}/httpload.py", f"{scheme}127.0.0.1:{port}", "POST", "/execute",
             '{"type":"create-database","name":"' + prefix + '-{i}"}', str(conns), str(per)]
     if header:
         args.append(f"Authorization: {header}")
-    out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=600).stdout
+    env = dict(os.environ, HTTPLOAD_CAFILE=TLS_CA) if scheme and TLS_CA else None
+    out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=600, env=env).stdout
     figures = {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+|nan)", out)}
     print(f"    {prefix} x{conns}: {out.strip()}", flush=True)
     if figures["errors"]:
@@ -145,6 +166,7 @@ def main() -> int:
     ap.add_argument("--bin", default=".build/release")
     ap.add_argument("--quick", action="store_true", help="small sizes")
     ap.add_argument("--password-hash", default="bcrypt")
+    ap.add_argument("--tls", action="store_true", help="the secured cluster also runs HTTPS and Raft over TLS")
     ap.add_argument("--repeat", type=int, default=3, help="rounds, alternating the three setups; medians are printed")
     args = ap.parse_args()
     shapes = [(1, 100), (16, 20)] if args.quick else [(1, 500), (16, 200)]
@@ -155,7 +177,16 @@ def main() -> int:
         plain = Cluster(args.bin, f"{root}/plain", False, args.password_hash)
         clusters.append(plain)
         plain_port = plain.start()
-        secured = Cluster(args.bin, f"{root}/auth", True, args.password_hash)
+        credentials = None
+        if args.tls:
+            global TLS_CA
+            credentials = (f"{root}/cert.pem", f"{root}/key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                            "-nodes", "-keyout", credentials[1], "-out", credentials[0], "-days", "2",
+                            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                           check=True, capture_output=True)
+            TLS_CA = credentials[0]
+        secured = Cluster(args.bin, f"{root}/auth", True, args.password_hash, credentials)
         clusters.append(secured)
         port = secured.start()
         bearer = "Bearer " + token(SHARED, ADMIN[0])
@@ -174,7 +205,9 @@ def main() -> int:
             cluster.stop()
         shutil.rmtree(root, ignore_errors=True)
     results = {k: {c: statistics.median(v) for c, v in by.items()} for k, by in samples.items()}
-    print(f"\nwrite throughput (POST /execute), password-hash = {args.password_hash}, median of {args.repeat} rounds")
+    secured_is = "auth + TLS (HTTPS, Raft over TLS)" if args.tls else "auth"
+    print(f"\nwrite throughput (POST /execute), {secured_is} against plain, password-hash = {args.password_hash}, "
+          f"median of {args.repeat} rounds")
     print(f"{'connections':>12} {'plain rps':>10} {'basic rps':>10} {'ratio':>6} {'jwt rps':>10} {'ratio':>6}")
     for c, _ in shapes:
         p, b, j = results["plain"][c], results["basic"][c], results["jwt"][c]
