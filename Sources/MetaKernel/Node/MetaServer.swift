@@ -36,6 +36,7 @@ public enum MetaServer {
         let plugins = try catalog.select(for: config)
         for notice in plugins.notices { logger.warning("\(notice)") }
         for warning in config.ineffectiveKeyWarnings() { logger.warning("\(warning)") }
+        for warning in config.riskWarnings() { logger.warning("\(warning)") }
         if config.hostname.isEmpty {
             logger.warning(
                 "hostname is not set: this node advertises localhost, which other meta nodes cannot reach; set hostname in the config before joining other nodes"

@@ -489,13 +489,16 @@ struct RaftBridgeTests {
         #expect(throws: RaftError.self) { try promoted.get() }
         await second.node.stop()
 
-        let healed = makeMember(
-            id: 2,
-            directory: dir,
-            authentication: Self.authentication(secret: "one"),
-            port: try HostPort(parsing: second.address).port
-        )
-        try await healed.node.start(bootstrapping: false)
+        let port = try HostPort(parsing: second.address).port
+        var healed = makeMember(id: 2, directory: dir, authentication: Self.authentication(secret: "one"), port: port)
+        // As in stopFreesPort: a child another test forks may hold the old listener a moment.
+        do {
+            try await healed.node.start(bootstrapping: false)
+        } catch let error as PlainRaftSocket.Failure where error.code == EADDRINUSE {
+            try await Task.sleep(for: .milliseconds(50))
+            healed = makeMember(id: 2, directory: dir, authentication: Self.authentication(secret: "one"), port: port)
+            try await healed.node.start(bootstrapping: false)
+        }
         try await first.node.promote(id: 2)
         _ = try await eventually("the same secret to replicate") {
             healed.store.current.database(named: "kept-apart") != nil ? true : nil
