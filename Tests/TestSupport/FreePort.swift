@@ -32,6 +32,11 @@ private func canBind(_ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     precondition(fd >= 0, "socket failed")
     defer { close(fd) }
+    // SO_REUSEADDR too: a child forked before this socket closes holds a copy of it until its
+    // exec, and a bound socket without it would refuse the node's own bind meanwhile (the
+    // node's listeners set SO_REUSEADDR, which only helps when every socket on the port has it).
+    var one: Int32 = 1
+    _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
