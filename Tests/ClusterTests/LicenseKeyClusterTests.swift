@@ -40,9 +40,14 @@ struct LicenseKeyClusterTests {
     }
 
     func waitForLeader(_ node: MetaProcess) async throws {
-        _ = try await eventually("\(node.httpAddress) to lead", timeout: .seconds(20)) {
-            let status = try await client.get(node.httpAddress, "/status").decode(ClusterStatus.self)
-            return status.leader.isEmpty ? nil : status
+        do {
+            _ = try await eventually("\(node.httpAddress) to lead", timeout: .seconds(20)) {
+                let status = try await client.get(node.httpAddress, "/status").decode(ClusterStatus.self)
+                return status.leader.isEmpty ? nil : status
+            }
+        } catch {
+            Issue.record("\(node.root) log:\n\(node.log.suffix(3000))")
+            throw error
         }
     }
 

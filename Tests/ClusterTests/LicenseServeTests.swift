@@ -38,6 +38,9 @@ struct LicenseServeTests {
         let issued = (license?["issued_at"] as? String).flatMap { try? Date($0, strategy: .iso8601) }
         let expires = (license?["expires_at"] as? String).flatMap { try? Date($0, strategy: .iso8601) }
         #expect(issued.map { expires?.timeIntervalSince($0) } == 90)
+        // Valid from 5 minutes before it was issued: a node whose clock is behind accepts it.
+        let notBefore = (license?["not_before"] as? String).flatMap { try? Date($0, strategy: .iso8601) }
+        #expect(issued.map { notBefore?.timeIntervalSince($0) } == -300)
 
         let unknown = try await ask(server, key: "11111111-2222-3333-4444-555555555555")
         #expect(unknown.status == 403)

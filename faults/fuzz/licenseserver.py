@@ -5,7 +5,8 @@ mutated answer per case: the right license, that license with a bit flipped insi
 member, a license for another key, from an untrusted issuer, expired, not yet valid; 403s with
 JSON, non-JSON, multi-line and 100 KB reasons; 5xx, 404 and redirects; bodies that are empty,
 random, truncated, 10 MB, chunked or closed early; a malformed status line, a 100 KB header,
-a connection closed at once and one never answered.
+a connection closed at once, one never answered, and a slow answer valid only from the moment
+it is sent.
 
 Checks, every case: no signal; the node either answers `/ping` (exit status 0 here) or exits 1
 with exactly one `influxd-meta: ` line; a license whose signed bytes changed, for another key,
@@ -62,6 +63,7 @@ class Issued:
     """The licenses the answers are made from: for the node's key, another key, another issuer."""
 
     def __init__(self, work: Path):
+        self.work = work
         self.base = Base(work)
         self.key = self.base.value["key"]
         issuer = self.base.private_key
@@ -74,6 +76,11 @@ class Issued:
                                    ["-key-id", self.key, "-not-before", "2020-01-01", "-expires", "2021-01-01"])
         self.future = self._issue(work, issuer, "future",
                                   ["-key-id", self.key, "-not-before", "2098-01-01", "-expires", "2099-01-01"])
+
+    def fresh(self) -> bytes:
+        """The node's license, valid from this very second (as a server without a skew allowance makes it)."""
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        return self._issue(self.work, self.base.private_key, "fresh", ["-key-id", self.key, "-not-before", now])
 
     @staticmethod
     def _issue(work: Path, issuer: Path, name: str, extra: list[str]) -> bytes:
@@ -121,6 +128,16 @@ def hang(conn: socket.socket) -> None:
         conn.recv(1)  # until the node gives up and closes
     except OSError:
         pass
+
+
+def slow_fresh(issued: Issued) -> Answer:
+    """Waits 1.5 s, then answers a license valid from that moment: the node must check it
+    against the time the answer arrived, not the time it asked."""
+    def answer(conn: socket.socket) -> None:
+        time.sleep(1.5)
+        reply("200 OK", issued.fresh())(conn)
+
+    return answer
 
 
 def flip(data: bytes, rng: random.Random, lo: int, hi: int) -> bytes:
@@ -172,6 +189,7 @@ def answer_makers(issued: Issued) -> list[Callable[[random.Random], tuple[str, A
         lambda r: ("a 100 KB header", reply("200 OK", good, ["X-Pad: " + "p" * 100_000]), NOT_VALID),
         lambda r: ("the connection closed at once", raw(b""), GRACE),
         lambda r: ("no answer at all (the node's fetch times out)", hang, GRACE),
+        lambda r: ("after 1.5 s, a license valid from the moment it is sent", slow_fresh(issued), VALID),
     ]
 
 
@@ -336,7 +354,7 @@ def run(seed: int, iterations: int, workdir: str, keep: str | None = None, cases
 
 
 # The first cases give every answer once, so that even a short run covers all shapes.
-FIXED = 21
+FIXED = 22
 
 if __name__ == "__main__":
     raise SystemExit(main(FUZZER, run, default_iterations=40))

@@ -76,7 +76,9 @@ struct LicenseServer: Sendable {
             organization: entry.organization,
             plan: .init(name: entry.plan ?? "enterprise"),
             issuedAt: issued,
-            notBefore: issued,
+            // Valid from a little earlier, so that a node whose clock runs behind the server's
+            // accepts the license at once.
+            notBefore: issued.addingTimeInterval(-Self.clockSkewAllowance),
             expiresAt: issued.addingTimeInterval(validity),
             entitlements: .init(
                 dataNodes: entry.dataNodes,
@@ -91,6 +93,9 @@ struct LicenseServer: Sendable {
             return (500, Self.error("cannot sign: \(error)"))
         }
     }
+
+    /// How far before the issue time a served license becomes valid (5 minutes).
+    static let clockSkewAllowance: TimeInterval = 300
 
     /// `{"error": "…"}`.
     static func error(_ message: String) -> [UInt8] {

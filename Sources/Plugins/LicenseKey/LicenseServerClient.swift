@@ -66,7 +66,9 @@ struct LicenseServerClient: Sendable {
         }
         do throws(LicenseProblem) {
             let document = try LicenseDocument.parse(reply.body)
-            try LicenseVerifier(trusting: issuers).verify(document, now: now)
+            // The answer's time, not the request's: the server signs when it answers, and a
+            // slow answer must not look issued in the future.
+            try LicenseVerifier(trusting: issuers).verify(document, now: max(now, Date()))
             guard document.license.key == key else {
                 return .rejected("returned a license for another key (\(Self.oneLine(document.license.key)))")
             }
