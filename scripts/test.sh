@@ -4,7 +4,10 @@
 #      installation guide on three network-namespace hosts (scripts/seed-procedure-netns.sh);
 #      then the descriptor audit on its own;
 #   2. pytest faults/tests: the history checkers and a smoke run of the fuzzers;
-#   3. as root, the fault-injection suite in short mode (python3 -m faults).
+#   3. as root, the fault-injection suite in short mode (python3 -m faults);
+#   4. the release build the README's run command makes (scripts/build-release.sh: whole-module
+#      optimisation and a static runtime catch what a debug build does not), and its programs
+#      start (`version`, `-help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests
@@ -20,3 +23,9 @@ if [ "$(id -u)" -eq 0 ]; then
 else
     echo "skipped: the fault-injection suite (python3 -m faults) needs root"
 fi
+release=$(scripts/build-release.sh | tail -1)
+for run in "influxd-meta version" "influxd-ctl -help" "influx-license --help"; do
+    # shellcheck disable=SC2086
+    "$release"/$run >/dev/null || { echo "test: the release build's \"$run\" failed" >&2; exit 1; }
+done
+echo "release build: ok ($release)"

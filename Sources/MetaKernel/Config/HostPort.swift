@@ -95,8 +95,11 @@ extension Character {
 extension HostPort {
     /// Whether `text` is an IPv4 or IPv6 address literal (without brackets), by the C library's parser.
     public static func isIPLiteral(_ text: String) -> Bool {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
+        // A plain byte buffer as the destination (16 bytes fit either family): libc's address
+        // structs are attributed to another module in whole-module release builds.
+        var buffer = [UInt8](repeating: 0, count: 16)
+        return buffer.withUnsafeMutableBytes { bytes in
+            inet_pton(AF_INET, text, bytes.baseAddress) == 1 || inet_pton(AF_INET6, text, bytes.baseAddress) == 1
+        }
     }
 }
