@@ -27,16 +27,7 @@ struct InfluxLicense: AsyncParsableCommand {
 
     /// Writes `text` to standard output, unbuffered (without Foundation's `FileHandle`).
     static func writeStandardOutput(_ text: String) {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes {
-                Glibc.write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset)
-            }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }
-            offset += written
-        }
+        StandardError.write(text, to: STDOUT_FILENO)
     }
 
     /// Creates the folder `path` and its parents (mode 0755); `nil`, or the system's reason.

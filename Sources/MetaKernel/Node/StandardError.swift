@@ -5,11 +5,16 @@ import Glibc
 public enum StandardError {
     /// Writes `text` as is.
     public static func write(_ text: String) {
+        write(text, to: STDERR_FILENO)
+    }
+
+    /// Writes `text` as is to `descriptor` (standard output, for an app's unbuffered lines).
+    public static func write(_ text: String, to descriptor: Int32) {
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes {
-                Glibc.write(STDERR_FILENO, $0.baseAddress! + offset, $0.count - offset)
+                Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
             }
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else { return }
