@@ -98,7 +98,7 @@ public struct MetaRoutes: Sendable {
             return JSONResponse.error("invalid command: \(DecodingErrorText.describe(error))", status: .badRequest)
         }
         switch command {
-        case .createDatabase(let name), .dropDatabase(let name):
+        case .createDatabase(let name, _), .dropDatabase(let name):
             if let problem = DatabaseInfo.problem(withName: name) {
                 return JSONResponse.error(problem, status: .badRequest)
             }
@@ -107,6 +107,8 @@ public struct MetaRoutes: Sendable {
                 "\(command.typeName) is not accepted by /execute; use influxd-ctl add-meta or remove-meta",
                 status: .badRequest
             )
+        case .data:
+            break
         case .access:
             return JSONResponse.error(
                 "\(command.typeName) is not accepted by /execute; use POST /user or POST /role (influxd-ctl user, role)",

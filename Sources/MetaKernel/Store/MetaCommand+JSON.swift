@@ -6,10 +6,13 @@ extension MetaCommand {
     /// - Parameter escapingSlashes: write `/` as `\/`, as `JSONEncoder` does by default (the log).
     func json(escapingSlashes: Bool) -> [UInt8] {
         if case .access = self {
-            // Rare and small: JSONEncoder's bytes, which the writer below reproduces for the rest.
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = escapingSlashes ? [.sortedKeys] : [.sortedKeys, .withoutEscapingSlashes]
-            return (try? Array(encoder.encode(self))) ?? []
+            return Self.encodedByFoundation(self, escapingSlashes: escapingSlashes)
+        }
+        if case .data = self {
+            return Self.encodedByFoundation(self, escapingSlashes: escapingSlashes)
+        }
+        if case .createDatabase(_, let policy) = self, policy != nil {
+            return Self.encodedByFoundation(self, escapingSlashes: escapingSlashes)
         }
         var writer = JSONWriter(escapingSlashes: escapingSlashes)
         writer.out.reserveCapacity(96)
@@ -27,17 +30,25 @@ extension MetaCommand {
             writer.raw(#""id":"#)
             writer.number(id)
             writer.raw(#",""#)
-        case .createDatabase(let name), .dropDatabase(let name):
+        case .createDatabase(let name, _), .dropDatabase(let name):
             writer.raw(#""name":"#)
             writer.string(name)
             writer.raw(#",""#)
-        case .access:
+        case .access, .data:
             break
         }
         writer.raw(#"type":"#)
         writer.string(typeName)
         writer.byte(UInt8(ascii: "}"))
         return writer.out
+    }
+
+    /// JSONEncoder's bytes (sorted keys), for the commands the writer above does not spell out:
+    /// rarer than database creation, so `Codable`'s cost does not matter.
+    private static func encodedByFoundation(_ command: MetaCommand, escapingSlashes: Bool) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = escapingSlashes ? [.sortedKeys] : [.sortedKeys, .withoutEscapingSlashes]
+        return (try? Array(encoder.encode(command))) ?? []
     }
 
     /// Decodes a command from its JSON form: the fast reader for the usual shapes, and
@@ -66,7 +77,8 @@ extension MetaCommand {
             guard case .number(let id)? = members["id"] else { return nil }
             self = .deleteMetaNode(id: id)
         case "create-database":
-            guard case .string(let name)? = members["name"] else { return nil }
+            // A database created with its policy takes the JSONDecoder path.
+            guard case .string(let name)? = members["name"], members["retentionPolicy"] == nil else { return nil }
             self = .createDatabase(name: name)
         case "drop-database":
             guard case .string(let name)? = members["name"] else { return nil }

@@ -6,12 +6,15 @@ public enum MetaCommand: Sendable, Equatable {
     case createMetaNode(httpAddress: String, tcpAddress: String, rand: UInt64)
     /// Removes a meta node record. Its id is never handed out again.
     case deleteMetaNode(id: UInt64)
-    /// Creates a database; creating one that exists is a no-op, as in InfluxDB.
-    case createDatabase(name: String)
+    /// Creates a database, with `retentionPolicy` as its default policy when given; creating one
+    /// that exists is a no-op, as in InfluxDB.
+    case createDatabase(name: String, retentionPolicy: RetentionPolicySpec? = nil)
     /// Drops a database; dropping one that does not exist is a no-op, as in InfluxDB.
     case dropDatabase(name: String)
     /// Creates, drops or changes a user or a role (``AccessCommand``).
     case access(AccessCommand)
+    /// Changes data nodes, retention policies, shards, queries, subscriptions or leases (``DataCommand``).
+    case data(DataCommand)
 
     /// The wire name of the command's type.
     public var typeName: String {
@@ -21,12 +24,14 @@ public enum MetaCommand: Sendable, Equatable {
         case .createDatabase: "create-database"
         case .dropDatabase: "drop-database"
         case .access(let command): command.typeName
+        case .data(let command): command.typeName
         }
     }
 
     /// Every type name `POST /execute` understands.
     public static let typeNames =
         ["create-meta-node", "delete-meta-node", "create-database", "drop-database"] + AccessCommand.typeNames
+        + DataCommand.typeNames
 }
 
 extension MetaCommand: Codable {
@@ -37,6 +42,7 @@ extension MetaCommand: Codable {
         case rand
         case id
         case name
+        case retentionPolicy
     }
 
     /// Decodes a command from its JSON form; an unknown `type` names the types that exist.
@@ -53,12 +59,19 @@ extension MetaCommand: Codable {
         case "delete-meta-node":
             self = .deleteMetaNode(id: try c.decode(UInt64.self, forKey: .id))
         case "create-database":
-            self = .createDatabase(name: try c.decode(String.self, forKey: .name))
+            self = .createDatabase(
+                name: try c.decode(String.self, forKey: .name),
+                retentionPolicy: try c.decodeIfPresent(RetentionPolicySpec.self, forKey: .retentionPolicy)
+            )
         case "drop-database":
             self = .dropDatabase(name: try c.decode(String.self, forKey: .name))
         default:
             if let command = try AccessCommand(type: type, from: decoder) {
                 self = .access(command)
+                return
+            }
+            if let command = try DataCommand(type: type, from: decoder) {
+                self = .data(command)
                 return
             }
             throw DecodingError.dataCorruptedError(
@@ -76,6 +89,10 @@ extension MetaCommand: Codable {
             try command.encode(to: encoder)
             return
         }
+        if case .data(let command) = self {
+            try command.encode(to: encoder)
+            return
+        }
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(typeName, forKey: .type)
         switch self {
@@ -85,9 +102,12 @@ extension MetaCommand: Codable {
             try c.encode(rand, forKey: .rand)
         case .deleteMetaNode(let id):
             try c.encode(id, forKey: .id)
-        case .createDatabase(let name), .dropDatabase(let name):
+        case .createDatabase(let name, let retentionPolicy):
             try c.encode(name, forKey: .name)
-        case .access:
+            try c.encodeIfPresent(retentionPolicy, forKey: .retentionPolicy)
+        case .dropDatabase(let name):
+            try c.encode(name, forKey: .name)
+        case .access, .data:
             break
         }
     }

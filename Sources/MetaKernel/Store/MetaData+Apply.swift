@@ -44,7 +44,7 @@ extension MetaData {
             }
             metaNodes.removeAll { $0.id == id }
             return ApplyOutcome(index: index)
-        case .createDatabase(let name):
+        case .createDatabase(let name, _):
             if let problem = DatabaseInfo.problem(withName: name) {
                 return ApplyOutcome(index: index, error: problem)
             }
@@ -57,6 +57,15 @@ extension MetaData {
             return ApplyOutcome(index: index)
         case .access(let change):
             return ApplyOutcome(index: index, error: apply(change))
+        case .data(let change):
+            return apply(change, index: index)
         }
+    }
+}
+
+extension MetaData {
+    /// Applies a ``DataCommand``; the data-node model's rules live in this one place.
+    mutating func apply(_ command: DataCommand, index: UInt64) -> ApplyOutcome {
+        ApplyOutcome(index: index, error: "\(command.typeName) is not supported by this build yet")
     }
 }

@@ -12,9 +12,13 @@ public struct MetaData: Sendable, Codable, Equatable {
     public var term: UInt64
     /// Highest node id ever handed out; meta and data nodes share the id space and ids are never reused.
     public var maxNodeID: UInt64
+    /// Highest shard-group id ever handed out.
+    public var maxShardGroupID: UInt64
+    /// Highest shard id ever handed out.
+    public var maxShardID: UInt64
     /// Meta nodes in id order.
     public var metaNodes: [NodeInfo]
-    /// Data nodes in id order (none until data-node support arrives).
+    /// Data nodes in id order.
     public var dataNodes: [NodeInfo]
     /// Databases in name order (UTF-8 bytes).
     public var databases: DatabaseList
@@ -22,6 +26,8 @@ public struct MetaData: Sendable, Codable, Equatable {
     public var users: [UserInfo]
     /// Roles in name order (UTF-8 bytes).
     public var roles: [RoleInfo]
+    /// Leases in name order (UTF-8 bytes).
+    public var leases: [LeaseInfo]
 
     /// Empty metadata, as a node has before anything was committed.
     public init() {
@@ -29,29 +35,36 @@ public struct MetaData: Sendable, Codable, Equatable {
         self.index = 0
         self.term = 0
         self.maxNodeID = 0
+        self.maxShardGroupID = 0
+        self.maxShardID = 0
         self.metaNodes = []
         self.dataNodes = []
         self.databases = []
         self.users = []
         self.roles = []
+        self.leases = []
     }
 
     private enum CodingKeys: String, CodingKey {
-        case clusterID, index, term, maxNodeID, metaNodes, dataNodes, databases, users, roles
+        case clusterID, index, term, maxNodeID, maxShardGroupID, maxShardID, metaNodes, dataNodes, databases, users
+        case roles, leases
     }
 
-    /// Decodes metadata; snapshots written before users existed have no `users` or `roles`.
+    /// Decodes metadata; snapshots written before users or data nodes existed lack their fields.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.clusterID = try c.decode(UInt64.self, forKey: .clusterID)
         self.index = try c.decode(UInt64.self, forKey: .index)
         self.term = try c.decode(UInt64.self, forKey: .term)
         self.maxNodeID = try c.decode(UInt64.self, forKey: .maxNodeID)
+        self.maxShardGroupID = try c.decodeIfPresent(UInt64.self, forKey: .maxShardGroupID) ?? 0
+        self.maxShardID = try c.decodeIfPresent(UInt64.self, forKey: .maxShardID) ?? 0
         self.metaNodes = try c.decode([NodeInfo].self, forKey: .metaNodes)
         self.dataNodes = try c.decode([NodeInfo].self, forKey: .dataNodes)
         self.databases = try c.decode(DatabaseList.self, forKey: .databases)
         self.users = try c.decodeIfPresent([UserInfo].self, forKey: .users) ?? []
         self.roles = try c.decodeIfPresent([RoleInfo].self, forKey: .roles) ?? []
+        self.leases = try c.decodeIfPresent([LeaseInfo].self, forKey: .leases) ?? []
     }
 
     /// The meta node with the given HTTP address, if any.
