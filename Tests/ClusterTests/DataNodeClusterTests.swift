@@ -126,6 +126,18 @@ struct DataNodeClusterTests {
         #expect(await node.stop(signal: SIGTERM) == 0)
     }
 
+    func announce(_ tcpAddr: String, version: String, to node: MetaProcess) async throws {
+        let announcement = Announcement(
+            tcpAddr: tcpAddr,
+            httpAddr: "127.0.0.1:18086",
+            time: Announcements.wallClock(),
+            status: "joined",
+            version: version
+        )
+        let reply = try await client.post(node.httpAddress, "/announce", json: Array(try JSONEncoder().encode(announcement)))
+        #expect(reply.status == 204, "\(reply.text)")
+    }
+
     @Test("an announcement made to one meta node shows on every meta node, then expires")
     func gossip() async throws {
         let cluster = try TestCluster(
@@ -136,27 +148,21 @@ struct DataNodeClusterTests {
         try await cluster.joinAll()
         let leader = try await cluster.leader()
         let dataNode = try FakeDataNode()
+        // Announced before it is added: add-data takes the announced HTTP address.
+        try await announce(dataNode.address, version: "v1.10.0-c1.10.0", to: leader)
         let added = try await ctl(leader, ["add-data", dataNode.address])
         #expect(added.status == 0, "\(added.stderr)")
+        // A newer announcement to a follower reaches the leader and the other follower by gossip only.
         let follower = try #require(cluster.nodes.first { $0 !== leader })
-        let announcement = Announcement(
-            tcpAddr: dataNode.address,
-            httpAddr: "127.0.0.1:18086",
-            time: Announcements.wallClock(),
-            status: "joined",
-            version: "v1.10.0-c1.10.0"
-        )
-        let body = try JSONEncoder().encode(announcement)
-        let reply = try await client.post(follower.httpAddress, "/announce", json: Array(body))
-        #expect(reply.status == 204, "\(reply.text)")
+        try await announce(dataNode.address, version: "v1.10.1-c1.10.1", to: follower)
         for node in cluster.nodes {
             _ = try await eventually("\(node.httpAddress) to show the announced version", timeout: .seconds(5)) {
                 let data = try await self.cluster(node).data
-                return data.first?.version == "v1.10.0-c1.10.0" ? data : nil
+                return data.first?.version == "v1.10.1-c1.10.1" ? data : nil
             }
         }
         let shown = try await ctl(cluster.nodes[0], ["show"])
-        #expect(shown.stdout.contains("   127.0.0.1:18086   v1.10.0-c1.10.0   {}       false\n"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("   127.0.0.1:18086   v1.10.1-c1.10.1   {}       false\n"), "\(shown.stdout)")
         for node in cluster.nodes {
             _ = try await eventually("\(node.httpAddress) to forget the announcement", timeout: .seconds(10)) {
                 let data = try await self.cluster(node).data
