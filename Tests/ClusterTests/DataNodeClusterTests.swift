@@ -217,6 +217,10 @@ struct DataNodeClusterTests {
         #expect(added.status == 0, "\(added.stderr)")
         // A newer announcement to a follower reaches the leader and the other follower by gossip only.
         let follower = try #require(cluster.nodes.first { $0 !== leader })
+        // Through a follower: it redirects to the leader before probing, and the fields follow.
+        let other = try FakeDataNode()
+        let redirected = try await ctl(follower, ["add-data", "-p", other.address])
+        #expect(redirected.stdout == "Added data node 5 at \(other.address)\n", "\(redirected.stderr)")
         try await announce(dataNode.address, version: "v1.10.1-c1.10.1", to: follower)
         for node in cluster.nodes {
             _ = try await eventually("\(node.httpAddress) to show the announced version", timeout: .seconds(5)) {
