@@ -49,11 +49,8 @@ public struct LeaseRoutes: Sendable {
         } catch {
             return MetaRoutes.response(for: error, request: request, scheme: node.plugins.transport.scheme)
         }
-        // The store has applied at least the command's entry; a later grant to another node
-        // cannot have happened yet, since this one lasts lease-duration.
-        let held = node.store.current.leases.first { $0.name.utf8.elementsEqual(name.utf8) }
-        switch (outcome.error, held) {
-        case (nil, .some(let lease)) where lease.owner == nodeID:
+        switch (outcome.error, outcome.lease) {
+        case (nil, .some(let lease)):
             return JSONResponse.make(LeaseReply(lease))
         case (.some, .some(let lease)) where lease.owner != nodeID:
             return JSONResponse.make(LeaseReply(lease), status: .conflict)
