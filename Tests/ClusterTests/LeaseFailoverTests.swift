@@ -107,7 +107,9 @@ struct LeaseFailoverTests {
         var overlaps: [String] = []
         for (i, a) in grants.enumerated() {
             for b in grants[(i + 1)...] where b.node != a.node && b.received < a.expiration {
-                overlaps.append("node \(b.node) held the lease from \(b.received), node \(a.node) until \(a.expiration)")
+                overlaps.append(
+                    "node \(b.node) held the lease from \(b.received), node \(a.node) until \(a.expiration)"
+                )
             }
         }
         #expect(overlaps.isEmpty, "\(overlaps.count) overlaps, first: \(overlaps.prefix(3))")

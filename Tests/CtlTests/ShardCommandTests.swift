@@ -36,9 +36,11 @@ struct ShardCommandTests {
         let verbose = try await ctl(["-bind", address, "show-shards", "-v"])
         #expect(verbose.status == 0, "\(verbose.stderr)")
         #expect(verbose.stdout.hasSuffix("[{26 h1:8088 unknown 0}]\n"), "\(verbose.stdout)")
-        #expect(server.requests.map { $0.split(separator: "\r\n").first ?? "" } == [
-            "GET /show-shards HTTP/1.1", "GET /show-shards?verbose=true HTTP/1.1",
-        ])
+        #expect(
+            server.requests.map { $0.split(separator: "\r\n").first ?? "" } == [
+                "GET /show-shards HTTP/1.1", "GET /show-shards?verbose=true HTTP/1.1",
+            ]
+        )
     }
 
     @Test("against a node: an empty table, truncate-shards, and remove-shard's errors in one line")
@@ -49,7 +51,10 @@ struct ShardCommandTests {
             let result = try await ctl(["-bind", node.httpAddress, "show-shards"])
             return result.status == 0 ? result : nil
         }
-        #expect(empty.stdout == "Shards\n==========\nID   Database   Retention Policy   Desired Replicas   Shard Group   Start   End   Expires   Owners\n")
+        #expect(
+            empty.stdout
+                == "Shards\n==========\nID   Database   Retention Policy   Desired Replicas   Shard Group   Start   End   Expires   Owners\n"
+        )
 
         let unknownNode = try await ctl(["-bind", node.httpAddress, "remove-shard", "nowhere:8088", "1"])
         #expect(unknownNode.status == 1)
@@ -122,7 +127,8 @@ struct ShardCommandTests {
         let truncatedAt = try #require(UnixNanoseconds.parse(shards[1].truncatedAt))
         #expect(truncatedAt >= now + 1_000_000_000)
         let header = [
-            "ID", "Database", "Retention Policy", "Desired Replicas", "Shard Group", "Start", "End", "Expires", "Owners",
+            "ID", "Database", "Retention Policy", "Desired Replicas", "Shard Group", "Start", "End", "Expires",
+            "Owners",
         ]
         var rows = [
             header,

@@ -42,7 +42,12 @@ public struct LeaseRoutes: Sendable {
             return JSONResponse.error(refusal, status: .forbidden)
         }
         let duration = UnixNanoseconds.of(node.configuration.config.meta.leaseDuration.duration)
-        let command = DataCommand.acquireLease(name: name, nodeID: nodeID, now: UnixNanoseconds.now(), duration: duration)
+        let command = DataCommand.acquireLease(
+            name: name,
+            nodeID: nodeID,
+            now: UnixNanoseconds.now(),
+            duration: duration
+        )
         let outcome: ApplyOutcome
         do {
             outcome = try await node.execute(.data(command))
