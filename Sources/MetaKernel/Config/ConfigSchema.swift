@@ -34,8 +34,7 @@ extension ConfigKey {
         .bool(.meta, "data-insecure-tls", \.meta.dataInsecureTLS).effect(.none(dataConnections)),
         .duration(.meta, "gossip-frequency", \.meta.gossipFrequency, .atLeast(GoDuration(.milliseconds(250)))),
         .duration(.meta, "announcement-expiration", \.meta.announcementExpiration, .positive),
-        .bool(.meta, "retention-autocreate", \.meta.retentionAutocreate)
-            .effect(.notYet("retention policies come with the data-node metadata")),
+        .bool(.meta, "retention-autocreate", \.meta.retentionAutocreate),
         .duration(.meta, "election-timeout", \.meta.electionTimeout, .positive),
         .duration(.meta, "heartbeat-timeout", \.meta.heartbeatTimeout, .positive),
         .duration(.meta, "leader-lease-timeout", \.meta.leaderLeaseTimeout, .positive)
@@ -48,8 +47,7 @@ extension ConfigKey {
         .bool(.meta, "logging-enabled", \.meta.loggingEnabled)
             .effect(.none("choose what is logged with [logging] level")),
         .bool(.meta, "pprof-enabled", \.meta.pprofEnabled).effect(.notYet("/debug/pprof is not served")),
-        .duration(.meta, "lease-duration", \.meta.leaseDuration, .positive)
-            .effect(.notYet("leases: \(dataNodes)")),
+        .duration(.meta, "lease-duration", \.meta.leaseDuration, .positive),
         .bool(.meta, "auth-enabled", \.meta.authEnabled),
         .bool(.meta, "ldap-allowed", \.meta.ldapAllowed).effect(.notYet("LDAP is not supported")),
         .string(.meta, "shared-secret", \.meta.sharedSecret).secret(),
@@ -86,9 +84,6 @@ extension ConfigKey {
     /// Why the meta-to-data TLS keys do nothing.
     private static let dataConnections =
         "meta nodes never speak to data nodes' RPC port here: add-data, update-data and remove-data only check that the TCP port accepts a connection, sending no bytes, so there is nothing to encrypt"
-
-    /// Why the data-node keys do nothing yet.
-    private static let dataNodes = "data nodes are not supported by this build yet"
 
     /// The keys of each section, by TOML name.
     static let bySection: [ConfigSection: [String: ConfigKey]] = Dictionary(
