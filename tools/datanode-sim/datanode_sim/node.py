@@ -159,7 +159,9 @@ class DataNode:
         except Exception as e:  # a loop that dies is a simulator bug: keep it for the report
             self.errors.append(f"{loop.__name__}: {e.__class__.__name__}: {e}")
 
-    def close(self) -> None:
+    def close(self, join: float = 0.5) -> None:
+        """Stops every loop and closes the listener; waits up to `join` s for the threads (a
+        long poll in flight ends with its timeout; the threads are daemons)."""
         self.stop.set()
         self.writes_stopped.set()
         self.leases_stopped.set()
@@ -171,8 +173,9 @@ class DataNode:
             except OSError:
                 pass
             self.listener.close()
+        deadline = time.monotonic() + join
         for t in self.threads:
-            t.join(timeout=0.5)
+            t.join(timeout=max(0.0, deadline - time.monotonic()))
 
     # Loops ------------------------------------------------------------------------------------
 

@@ -160,8 +160,9 @@ class Simulator:
     def close(self) -> None:
         for node in self.nodes:
             node.stop.set()
+        deadline = time.monotonic() + 2.0
         for node in self.nodes:
-            node.close()
+            node.close(join=max(0.0, deadline - time.monotonic()))
 
     def errors(self) -> list[str]:
         return [f"{n.name}: {e}" for n in self.nodes for e in n.errors]
