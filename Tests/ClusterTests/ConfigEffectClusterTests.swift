@@ -12,7 +12,7 @@ struct ConfigEffectClusterTests {
         let node = try MetaProcess(
             root: try makeTemporaryDirectory(),
             metaExtraConfig: """
-                lease-duration = "2m0s"
+                ldap-allowed = true
                 commit-timeout = "100ms"
                 shared-secret = "do-not-log-me"
                 cluster-tracing = true
@@ -27,7 +27,7 @@ struct ConfigEffectClusterTests {
         #expect(traced.contains("127.0.0.1 - - ["))
         #expect(traced.hasSuffix("us"))
         let log = node.log
-        #expect(log.components(separatedBy: "[meta] lease-duration = \"2m0s\" has no effect yet").count == 2)
+        #expect(log.components(separatedBy: "[meta] ldap-allowed = true has no effect yet").count == 2)
         #expect(log.components(separatedBy: "[meta] commit-timeout = \"100ms\" has no effect in this build").count == 2)
         #expect(!log.contains("[meta] shared-secret is set has no effect"))
         #expect(!log.contains("do-not-log-me"))

@@ -10,7 +10,7 @@ struct InfluxdCtl: AsyncParsableCommand {
         usage: "influxd-ctl [options] <command> [options] [<args>]",
         subcommands: [
             Show.self, Join.self, AddMeta.self, RemoveMeta.self, Leave.self, Verify.self, Token.self, User.self,
-            Role.self,
+            Role.self, ShowShards.self, RemoveShard.self, TruncateShards.self,
         ]
     )
 

@@ -15,7 +15,35 @@ extension MetaCommand {
         switch self {
         case .createDatabase(let name, _): principal.refusal(.createDatabase, on: name, in: data)
         case .dropDatabase(let name): principal.refusal(.dropDatabase, on: name, in: data)
-        case .createMetaNode, .deleteMetaNode, .access, .data: principal.adminRefusal
+        case .createMetaNode, .deleteMetaNode, .access: principal.adminRefusal
+        case .data(let command):
+            principal.refusal(command.requiredPermission.permission, on: command.requiredPermission.database, in: data)
+        }
+    }
+}
+
+extension DataCommand {
+    /// The permission (on a database, `""` for cluster-wide) a user needs to send the command
+    /// through `POST /execute`; node tokens need none.
+    var requiredPermission: (permission: Permission, database: String) {
+        switch self {
+        case .createDataNode, .updateDataNode, .deleteDataNode, .setNodeLabels:
+            (.addRemoveNode, "")
+        case .createRetentionPolicy(let database, _, _), .dropRetentionPolicy(let database, _),
+            .setDefaultRetentionPolicy(let database, _), .updateRetentionPolicy(let database, _, _, _):
+            (.createDatabase, database)
+        case .createShardGroup(let database, _, _):
+            (.writeData, database)
+        case .deleteShardGroup(let database, _, _, _):
+            (.manageShard, database)
+        case .truncateShardGroups, .pruneShardGroups, .dropShard, .addShardOwner, .removeShardOwner:
+            (.manageShard, "")
+        case .createContinuousQuery(let database, _, _), .dropContinuousQuery(let database, _):
+            (.manageContinuousQuery, database)
+        case .createSubscription(let database, _, _, _, _), .dropSubscription(let database, _, _):
+            (.manageSubscription, database)
+        case .acquireLease, .releaseLease:
+            (.manageContinuousQuery, "")
         }
     }
 }

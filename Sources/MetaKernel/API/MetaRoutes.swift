@@ -12,6 +12,8 @@ import ServiceLifecycle
 /// | `GET /show-cluster` | the data and meta nodes of the cluster |
 /// | `GET /peers` | the Raft addresses of the members |
 /// | `POST /execute` | applies a JSON ``MetaCommand`` on the leader, answers `{"index":N}` once committed |
+/// | `GET /show-shards`, `POST /remove-shard`, `/truncate-shards` | shards (``ShardRoutes``) |
+/// | `GET /lease` | takes or renews a lease through Raft (``LeaseRoutes``) |
 /// | `GET /?index=N` | long poll: the metadata as JSON once its index passes N |
 /// | `GET /?consistent=true` | linearizable read: on the leader, after a Raft barrier (followers redirect) |
 ///
@@ -40,6 +42,8 @@ public struct MetaRoutes: Sendable {
         router.get("/show-cluster") { _, _ in await showCluster() }
         router.get("/peers") { _, _ in await peers() }
         router.post("/execute") { request, _ in await execute(request) }
+        ShardRoutes(node: node).register(on: router)
+        LeaseRoutes(node: node).register(on: router)
         router.get("/") { request, _ in await poll(request) }
     }
 
@@ -91,7 +95,7 @@ public struct MetaRoutes: Sendable {
                 status: .contentTooLarge
             )
         }
-        let command: MetaCommand
+        var command: MetaCommand
         do {
             command = try body.withUnsafeReadableBytes { try MetaCommand.decodeJSON($0) }
         } catch {
@@ -114,6 +118,14 @@ public struct MetaRoutes: Sendable {
                 "\(command.typeName) is not accepted by /execute; use POST /user or POST /role (influxd-ctl user, role)",
                 status: .badRequest
             )
+        }
+        do throws(ExecuteRefusal) {
+            command = try command.preparedForExecute(
+                now: UnixNanoseconds.now(),
+                retentionAutocreate: node.configuration.config.meta.retentionAutocreate
+            )
+        } catch {
+            return JSONResponse.error(error.message, status: .badRequest)
         }
         AuditNote.record("\(command.typeName) \(command.auditSubject)")
         if let refusal = command.refusal(for: Principal.current ?? .anonymous, in: node.store.current) {

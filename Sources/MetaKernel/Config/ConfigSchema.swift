@@ -38,8 +38,7 @@ extension ConfigKey {
             .effect(.notYet("node announcements: \(dataNodes)")),
         .duration(.meta, "announcement-expiration", \.meta.announcementExpiration, .positive)
             .effect(.notYet("node announcements: \(dataNodes)")),
-        .bool(.meta, "retention-autocreate", \.meta.retentionAutocreate)
-            .effect(.notYet("retention policies come with the data-node metadata")),
+        .bool(.meta, "retention-autocreate", \.meta.retentionAutocreate),
         .duration(.meta, "election-timeout", \.meta.electionTimeout, .positive),
         .duration(.meta, "heartbeat-timeout", \.meta.heartbeatTimeout, .positive),
         .duration(.meta, "leader-lease-timeout", \.meta.leaderLeaseTimeout, .positive)
@@ -52,8 +51,7 @@ extension ConfigKey {
         .bool(.meta, "logging-enabled", \.meta.loggingEnabled)
             .effect(.none("choose what is logged with [logging] level")),
         .bool(.meta, "pprof-enabled", \.meta.pprofEnabled).effect(.notYet("/debug/pprof is not served")),
-        .duration(.meta, "lease-duration", \.meta.leaseDuration, .positive)
-            .effect(.notYet("leases: \(dataNodes)")),
+        .duration(.meta, "lease-duration", \.meta.leaseDuration, .positive),
         .bool(.meta, "auth-enabled", \.meta.authEnabled),
         .bool(.meta, "ldap-allowed", \.meta.ldapAllowed).effect(.notYet("LDAP is not supported")),
         .string(.meta, "shared-secret", \.meta.sharedSecret).secret(),

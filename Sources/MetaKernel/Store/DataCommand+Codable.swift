@@ -12,6 +12,8 @@ extension DataCommand {
         func string(_ key: CodingKeys) throws -> String { try c.decode(String.self, forKey: key) }
         func int(_ key: CodingKeys) throws -> Int64 { try c.decode(Int64.self, forKey: key) }
         func id(_ key: CodingKeys) throws -> UInt64 { try c.decode(UInt64.self, forKey: key) }
+        // `at` and `now` may be left out: the leader stamps them before proposing (POST /execute).
+        func stamp(_ key: CodingKeys) throws -> Int64 { try c.decodeIfPresent(Int64.self, forKey: key) ?? 0 }
         switch type {
         case "create-data-node":
             self = .createDataNode(
@@ -25,7 +27,7 @@ extension DataCommand {
                 httpAddress: try string(.httpAddress),
                 tcpAddress: try string(.tcpAddress)
             )
-        case "delete-data-node": self = .deleteDataNode(id: try id(.id), at: try int(.at))
+        case "delete-data-node": self = .deleteDataNode(id: try id(.id), at: try stamp(.at))
         case "set-node-labels":
             self = .setNodeLabels(id: try id(.id), labels: try c.decode([String: String].self, forKey: .labels))
         case "create-retention-policy":
@@ -56,14 +58,14 @@ extension DataCommand {
                 database: try string(.database),
                 policy: try string(.policy),
                 id: try id(.id),
-                at: try int(.at)
+                at: try stamp(.at)
             )
         case "truncate-shard-groups": self = .truncateShardGroups(timestamp: try int(.timestamp))
         case "prune-shard-groups": self = .pruneShardGroups(before: try int(.before))
-        case "drop-shard": self = .dropShard(id: try id(.id), at: try int(.at))
+        case "drop-shard": self = .dropShard(id: try id(.id), at: try stamp(.at))
         case "add-shard-owner": self = .addShardOwner(shardID: try id(.shardID), nodeID: try id(.nodeID))
         case "remove-shard-owner":
-            self = .removeShardOwner(shardID: try id(.shardID), nodeID: try id(.nodeID), at: try int(.at))
+            self = .removeShardOwner(shardID: try id(.shardID), nodeID: try id(.nodeID), at: try stamp(.at))
         case "create-continuous-query":
             self = .createContinuousQuery(
                 database: try string(.database),
@@ -90,7 +92,7 @@ extension DataCommand {
             self = .acquireLease(
                 name: try string(.name),
                 nodeID: try id(.nodeID),
-                now: try int(.now),
+                now: try stamp(.now),
                 duration: try int(.duration)
             )
         case "release-lease": self = .releaseLease(name: try string(.name), nodeID: try id(.nodeID))

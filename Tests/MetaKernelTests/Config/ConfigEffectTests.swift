@@ -13,7 +13,7 @@ struct ConfigEffectTests {
     @Test("a key without effect set away from its default is named once, a secret without its value")
     func namedOnce() {
         var config = MetaConfig()
-        config.meta.leaseDuration = GoDuration(.seconds(120))
+        config.meta.ldapAllowed = true
         config.meta.commitTimeout = GoDuration(.milliseconds(100))
         config.meta.sharedSecret = "s3cret"
         config.meta.electionTimeout = GoDuration(.seconds(3))
@@ -21,7 +21,7 @@ struct ConfigEffectTests {
         #expect(
             config.ineffectiveKeyWarnings() == [
                 "[meta] commit-timeout = \"100ms\" has no effect in this build: libraft commits an entry as soon as a majority has stored it",
-                "[meta] lease-duration = \"2m0s\" has no effect yet: leases: data nodes are not supported by this build yet (see docs/CONFIGURATION.md)",
+                "[meta] ldap-allowed = true has no effect yet: LDAP is not supported (see docs/CONFIGURATION.md)",
             ]
         )
     }
