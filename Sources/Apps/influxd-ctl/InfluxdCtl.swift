@@ -9,8 +9,9 @@ struct InfluxdCtl: AsyncParsableCommand {
         abstract: "Manages an InfluxDB Enterprise cluster through a meta node's HTTP API.",
         usage: "influxd-ctl [options] <command> [options] [<args>]",
         subcommands: [
-            Show.self, Join.self, AddMeta.self, RemoveMeta.self, Leave.self, Verify.self, Token.self, User.self,
-            Role.self, ShowShards.self, RemoveShard.self, TruncateShards.self,
+            Show.self, Join.self, AddMeta.self, RemoveMeta.self, Leave.self, AddData.self, RemoveData.self,
+            UpdateData.self, Verify.self, Token.self, User.self, Role.self, ShowShards.self, RemoveShard.self,
+            TruncateShards.self,
         ]
     )
 

@@ -58,27 +58,44 @@ extension InfluxdCtl {
 
 /// Renders `show` output.
 enum ShowRendering {
-    /// The 1.0 layout from the installation guide.
+    /// The 1.0 layout from the installation guide for meta nodes, after the Data Nodes table
+    /// (1.10 columns) once the cluster has data nodes.
     static func plain(_ cluster: ShowCluster) -> String {
-        var out = "Meta Nodes\n==========\nTCP Address\n"
+        var out = ""
+        if !cluster.data.isEmpty { out += dataNodes(cluster) + "\n" }
+        out += "Meta Nodes\n==========\nTCP Address\n"
         for node in cluster.meta.sorted(by: { $0.id < $1.id }) {
             out += "\(node.addr)\n"
         }
         return out
     }
 
+    /// `Data Nodes`: id, TCP and HTTP addresses, announced version, labels as JSON, passive.
+    static func dataNodes(_ cluster: ShowCluster) -> String {
+        "Data Nodes\n==========\n"
+            + table(
+                [["ID", "TCP Address", "HTTP Address", "Version", "Labels", "Passive"]]
+                    + cluster.data.sorted { $0.id < $1.id }.map {
+                        ["\($0.id)", $0.tcpAddr, $0.httpAddr, $0.version, labels($0.labels), "\($0.passive)"]
+                    }
+            )
+    }
+
+    /// Labels as JSON with sorted keys: `{}`, `{"az":"us-west"}`.
+    static func labels(_ labels: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(labels)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
     /// The 1.10 layout: data nodes, meta nodes with ids, addresses and versions, Raft status.
     static func verbose(_ cluster: ShowCluster, status: ClusterStatus, versions: [UInt64: String]) -> String {
-        var out = "Data Nodes\n==========\n"
-        out += table(
-            [["ID", "TCP Address", "HTTP Address", "Version", "Labels", "Passive"]]
-                + cluster.data.map { ["\($0.id)", $0.tcpAddr, $0.httpAddr, "unknown", "{}", "false"] }
-        )
+        var out = dataNodes(cluster)
         out += "\nMeta Nodes\n==========\n"
         out += table(
             [["ID", "Raft Address", "HTTP Address", "Version", "Labels"]]
                 + cluster.meta.sorted { $0.id < $1.id }.map {
-                    ["\($0.id)", $0.tcpAddr, $0.addr, versions[$0.id] ?? "unknown", "{}"]
+                    ["\($0.id)", $0.tcpAddr, $0.addr, versions[$0.id] ?? "unknown", labels($0.labels)]
                 }
         )
         let peers = (status.peers ?? []).filter { $0 != status.leader }.map { "\"\($0)\"" }

@@ -7,13 +7,17 @@ public import Logging
 /// |---|---|---|
 /// | `GET /ping` | nothing | nothing |
 /// | `POST /accept-join`, `/reset`, `/bootstrap-vote`, `/bootstrap-release` | a node token | a node token |
+/// | `POST /gossip` (announcements between meta nodes) | a node token | a node token |
 /// | `POST /join`, `/add-meta`, `/remove` | a node token or AddRemoveNode | a node token |
+/// | `POST /add-data`, `/remove-data`, `/update-data`, `/announce` | a node token or AddRemoveNode | a node token |
 /// | `GET /` (the whole metadata, hashes included) | a node token or an admin | nothing |
 /// | everything else | any user (routes check finer permissions) | nothing |
 ///
 /// Until the first admin exists, a request without credentials may only create it
 /// (`POST /user`). Every state-changing request, and every refusal, is logged at info
 /// (who, from where, what, result) whatever `cluster-tracing` says; bodies never are.
+/// Announcements (`/announce`, `/gossip`) change no metadata and come every few seconds from
+/// every node: only their refusals are logged.
 public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     let authenticator: APIAuthenticator
     let logger: Logger
@@ -36,8 +40,9 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
     static func requirement(method: HTTPRequest.Method, path: String) -> Requirement {
         switch path {
         case "/ping": .nothing
-        case "/accept-join", "/reset", "/bootstrap-vote", "/bootstrap-release": .node
+        case "/accept-join", "/reset", "/bootstrap-vote", "/bootstrap-release", "/gossip": .node
         case "/join", "/add-meta", "/remove": .nodeOr(.addRemoveNode)
+        case "/add-data", "/remove-data", "/update-data", "/announce": .nodeOr(.addRemoveNode)
         case "/" where method == .get: .nodeOrAdmin
         default: .user
         }
@@ -73,7 +78,8 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
         let response = try await Principal.$current.withValue(principal) {
             try await AuditNote.$current.withValue(note) { try await next(request, context) }
         }
-        if request.method != .get && request.method != .head || response.status.code == 401
+        let routine = route == "/announce" || route == "/gossip"
+        if request.method != .get && request.method != .head && !routine || response.status.code == 401
             || response.status.code == 403
         {
             audit(request, context: context, who: principal.description, status: response.status.code, note: note.value)

@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// | `GET /ping` | 200 with the leader's Raft address as the body (empty when none) |
 /// | `GET /status` | this node's view: leader, its addresses, Raft peers (`null` when un-joined) |
 /// | `GET /debug/vars` | `entitlements`: `licenseExpiry`, `licenseType` (`none` without licensing) |
-/// | `GET /show-cluster` | the data and meta nodes of the cluster |
+/// | `GET /show-cluster` | the data and meta nodes, with the versions they last announced |
 /// | `GET /peers` | the Raft addresses of the members |
 /// | `POST /execute` | applies a JSON ``MetaCommand`` on the leader, answers `{"index":N}` once committed |
 /// | `GET /show-shards`, `POST /remove-shard`, `/truncate-shards` | shards (``ShardRoutes``) |
@@ -45,6 +45,7 @@ public struct MetaRoutes: Sendable {
         ShardRoutes(node: node).register(on: router)
         LeaseRoutes(node: node).register(on: router)
         router.get("/") { request, _ in await poll(request) }
+        DataNodeRoutes(node: node).register(on: router)
     }
 
     func ping() async -> Response {
@@ -65,16 +66,32 @@ public struct MetaRoutes: Sendable {
         let staleness = await node.catchUpWithLeader(within: Self.catchUpLimit)
         let data = node.store.current
         let scheme = node.plugins.transport.scheme
+        let announced = node.announcements
         let meta = data.metaNodes.map { info in
             ShowCluster.Meta(
                 id: info.id,
                 addr: info.httpAddress,
                 httpScheme: scheme,
                 tcpAddr: info.tcpAddress,
-                version: info.httpAddress == node.httpAddress ? version : "unknown"
+                version: info.httpAddress == node.httpAddress
+                    ? version : announced.latest(nodeType: "meta", tcpAddr: info.tcpAddress)?.version ?? "unknown",
+                labels: info.labels
             )
         }
-        var response = JSONResponse.make(ShowCluster(data: [], meta: meta))
+        let dataNodes = data.dataNodes.sorted { $0.id < $1.id }.map { info in
+            let announcement = announced.latest(nodeType: "data", tcpAddr: info.tcpAddress)
+            return ShowCluster.Data(
+                id: info.id,
+                tcpAddr: info.tcpAddress,
+                httpAddr: info.httpAddress,
+                httpScheme: announcement?.httpScheme ?? "http",
+                status: announcement?.status ?? "joined",
+                version: announcement?.version ?? "unknown",
+                labels: info.labels,
+                passive: info.passive
+            )
+        }
+        var response = JSONResponse.make(ShowCluster(data: dataNodes, meta: meta))
         if let staleness { response.headers[.init(Self.staleHeader)!] = staleness }
         return response
     }
@@ -233,38 +250,6 @@ struct ExecuteReply: Codable, Sendable {
         writer.byte(UInt8(ascii: "}"))
         return writer.out
     }
-}
-
-/// The body of `GET /show-cluster`.
-public struct ShowCluster: Codable, Sendable, Equatable {
-    /// A data node.
-    public struct Data: Codable, Sendable, Equatable {
-        /// Node id.
-        public var id: UInt64
-        /// RPC address, `host:8088`.
-        public var tcpAddr: String
-        /// HTTP address, `host:8086`.
-        public var httpAddr: String
-    }
-
-    /// A meta node.
-    public struct Meta: Codable, Sendable, Equatable {
-        /// Node id.
-        public var id: UInt64
-        /// HTTP address, `host:8091`.
-        public var addr: String
-        /// `http` or `https`.
-        public var httpScheme: String
-        /// Raft address, `host:8089`.
-        public var tcpAddr: String
-        /// Version, or `unknown` until the node has announced itself.
-        public var version: String
-    }
-
-    /// Data nodes.
-    public var data: [Data]
-    /// Meta nodes, in id order.
-    public var meta: [Meta]
 }
 
 /// Adds `X-Influxdb-Version` and `Request-Id` to every response.

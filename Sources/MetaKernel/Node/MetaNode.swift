@@ -44,6 +44,8 @@ public final class MetaNode: Sendable {
     public let license: LicenseGate
     /// The bootstrap vote this node gives while it is fresh (`bootstrap-expect`).
     public let ballot: BootstrapBallot
+    /// What nodes last announced about themselves (`POST /announce`), shared by gossip.
+    public let announcements: Announcements
 
     /// Prepares a node; nothing runs until ``start()``.
     /// - Throws: ``MetaNodeError`` when the bind addresses cannot be used.
@@ -53,6 +55,7 @@ public final class MetaNode: Sendable {
         self.logger = logger
         self.license = LicenseGate(mode: plugins.licensing?.mode ?? "none")
         self.ballot = BootstrapBallot(directory: configuration.config.meta.dir)
+        self.announcements = Announcements(expiration: configuration.config.meta.announcementExpiration.duration)
         let meta = configuration.config.meta
         let hostname = configuration.config.hostname
         do {
@@ -94,6 +97,7 @@ public final class MetaNode: Sendable {
             logger.info("bootstrapping a single-server cluster", metadata: ["raft": "\(raftAddress)"])
         }
         spawn { [self] in await watchRaft() }
+        spawn { [self] in await gossipAnnouncements() }
         guard let identity else {
             logger.info(
                 "not part of a cluster yet; waiting to be added with: influxd-ctl add-meta \(httpAddress)"

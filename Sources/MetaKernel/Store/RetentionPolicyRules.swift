@@ -84,9 +84,11 @@ extension RetentionPolicyInfo {
 extension MetaData {
     /// Creates database `name`, and with `spec` its default policy
     /// (`CreateDatabaseWithRetentionPolicy`): on an existing database, the same policy as its
-    /// default is a no-op and anything else is a conflict.
-    mutating func createDatabase(name: String, policy spec: RetentionPolicySpec?) -> String? {
+    /// default is a no-op and anything else is a conflict. A policy without a name is `autogen`.
+    mutating func createDatabase(name: String, policy requested: RetentionPolicySpec?) -> String? {
         if let problem = DatabaseInfo.problem(withName: name) { return problem }
+        var spec = requested
+        if spec?.name.isEmpty == true { spec?.name = RetentionPolicyInfo.autogenName }
         var policy: RetentionPolicyInfo?
         if let spec {
             switch RetentionPolicyRules.policy(from: spec) {
