@@ -10,6 +10,7 @@ import sys
 
 from . import netns
 from .client import History
+from .cluster import SECRET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools", "datanode-sim"))
 
@@ -27,8 +28,9 @@ def start(addresses: dict[str, str], names: list[str], history: History, seed: i
           count: int = DATA_NODES) -> Simulator:
     """Creates the databases, joins `count` data nodes (listening in the client namespace) and
     starts them. Raises when they cannot join (the run then reports a harness error)."""
-    options = Options(gossip=1.0, lease_interval=0.2, lease_rest=0.15, lease_rest_seconds=2.0,
-                      write_interval=0.3, databases=DATABASES, poll_timeout=5.0, request_timeout=2.0)
+    options = Options(gossip=1.0, lease_interval=0.2, lease_rest=0.3, lease_rest_seconds=2.0,
+                      write_interval=0.3, databases=DATABASES, poll_timeout=5.0, request_timeout=2.0,
+                      secret=SECRET)
     client_ip = addresses["fi-client"]
     sim = Simulator([f"{name}:8091" for name in names], count, options, history, bind=client_ip,
                     advertise=client_ip, seed=seed, resolve=addresses, thread_init=lambda: netns.enter("fi-client"))

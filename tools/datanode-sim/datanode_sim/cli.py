@@ -35,12 +35,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lease-rest-seconds", type=float, default=3.0)
     parser.add_argument("--write-interval", type=float, default=0.2, help="seconds between simulated write batches")
     parser.add_argument("--converge", type=float, default=30.0, help="seconds allowed for caches to converge")
+    parser.add_argument("--secret", default=os.environ.get("INFLUXDB_META_INTERNAL_SHARED_SECRET", ""),
+                        help="the meta nodes' internal-shared-secret (node tokens on every request)")
     parser.add_argument("--history", help="write the history here (JSON lines)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     options = Options(gossip=args.gossip, lease_interval=args.lease_interval, lease_rest=args.lease_rest,
                       lease_rest_seconds=args.lease_rest_seconds, write_interval=args.write_interval,
-                      databases=[f"sim-{i}" for i in range(args.databases)], protocol=args.protocol)
+                      databases=[f"sim-{i}" for i in range(args.databases)], protocol=args.protocol,
+                      secret=args.secret)
     recorder = ListRecorder()
     sim = Simulator(args.meta.split(","), args.nodes, options, recorder, args.bind, args.advertise, args.seed)
     try:

@@ -4,10 +4,14 @@ answer. Standard library only."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import random
 import threading
+import time
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -29,12 +33,24 @@ class Answer:
         return value if isinstance(value, dict) else None
 
 
+def node_token(secret: str, lifetime: float = 300.0) -> str:
+    """A node-to-node bearer token: HS256 JWT `{"username":"","exp":…}` signed with the meta
+    nodes' `internal-shared-secret` (a data node's `meta-internal-shared-secret`)."""
+    def part(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    signing = part(b'{"alg":"HS256","typ":"JWT"}') + "." + part(
+        json.dumps({"username": "", "exp": int(time.time() + lifetime)}, separators=(",", ":")).encode())
+    return signing + "." + part(hmac.new(secret.encode(), signing.encode(), hashlib.sha256).digest())
+
+
 class MetaClient:
     """Requests to a set of meta nodes (`host:port`). `resolve` maps host names (as meta nodes
-    advertise them in redirects) to addresses, for hosts this process cannot resolve."""
+    advertise them in redirects) to addresses, for hosts this process cannot resolve. With
+    `secret` (the cluster's `internal-shared-secret`) every request carries a node token."""
 
     def __init__(self, servers: list[str], resolve: dict[str, str] | None = None, seed: int = 0,
-                 timeout: float = 2.0):
+                 timeout: float = 2.0, secret: str = ""):
         if not servers:
             raise ValueError("MetaClient: no meta node address given")
         self.servers = list(servers)
@@ -43,6 +59,17 @@ class MetaClient:
         self.timeout = timeout
         self.lock = threading.Lock()
         self.preferred = self.rng.randrange(len(self.servers))
+        self.secret = secret
+        self.token = ("", 0.0)  # (token, monotonic time made): reused for a minute
+
+    def authorization(self) -> dict[str, str]:
+        if not self.secret:
+            return {}
+        with self.lock:
+            token, made = self.token
+            if not token or time.monotonic() - made > 60:
+                self.token = (node_token(self.secret), time.monotonic())
+            return {"Authorization": f"Bearer {self.token[0]}"}
 
     def _connect(self, server: str, timeout: float) -> http.client.HTTPConnection:
         host, port = server.rsplit(":", 1)
@@ -60,7 +87,7 @@ class MetaClient:
                 except OSError as e:
                     return Answer(0, b"", "", server, sent, f"connect {server}: {e}")
                 sent = True
-                conn.request(method, path, body=body, headers=headers or {})
+                conn.request(method, path, body=body, headers={**self.authorization(), **(headers or {})})
                 response = conn.getresponse()
                 raw = response.read()
             except (OSError, http.client.HTTPException) as e:

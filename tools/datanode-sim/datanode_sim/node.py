@@ -65,6 +65,7 @@ class Options:
     cache: bool = True  # keep a metadata cache by long poll
     leases: bool = True
     request_timeout: float = 2.0
+    secret: str = ""  # the meta nodes' internal-shared-secret: requests carry a node token
 
 
 class DataNode:
@@ -80,7 +81,7 @@ class DataNode:
         self.options = options
         self.recorder = recorder
         self.rng = random.Random(seed)
-        self.client = MetaClient(servers, resolve, seed, options.request_timeout)
+        self.client = MetaClient(servers, resolve, seed, options.request_timeout, options.secret)
         self.thread_init = thread_init or (lambda: None)
         self.stop = threading.Event()
         self.writes_stopped = threading.Event()

@@ -40,7 +40,7 @@ class Simulator:
         self.recorder = recorder or ListRecorder()
         self.resolve = resolve or {}
         self.thread_init = thread_init or (lambda: None)
-        self.client = MetaClient(servers, self.resolve, seed)
+        self.client = MetaClient(servers, self.resolve, seed, secret=options.secret)
         self.nodes = [DataNode(f"dn-{i + 1}", servers, bind, advertise or bind, options, self.recorder,
                                seed * 1000 + i, self.resolve, thread_init) for i in range(count)]
 
