@@ -71,3 +71,10 @@ public struct ContinuousQueryInfo: Sendable, Codable, Equatable, Hashable {
         self.query = query
     }
 }
+
+extension DatabaseInfo {
+    /// Where the policy called `name` is in ``retentionPolicies``, compared byte for byte.
+    func retentionPolicyPosition(named name: String) -> Int? {
+        retentionPolicies.firstIndex { $0.name.utf8.elementsEqual(name.utf8) }
+    }
+}

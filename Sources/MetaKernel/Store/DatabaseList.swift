@@ -70,6 +70,16 @@ public struct DatabaseList: Sendable, Equatable, RandomAccessCollection, Express
         }
     }
 
+    /// Runs `body` on the record at `position` in place: only that record's chunk is copied
+    /// when a reader shares it, and nothing is when none does.
+    public mutating func modify<Result>(at position: Int, _ body: (inout DatabaseInfo) throws -> Result) rethrows
+        -> Result
+    {
+        precondition(position >= 0 && position < count, "DatabaseList index out of range")
+        let chunk = chunk(containing: position)
+        return try body(&chunks[chunk][position - starts[chunk]])
+    }
+
     /// Removes the record at `position`.
     @discardableResult
     public mutating func remove(at position: Int) -> DatabaseInfo {

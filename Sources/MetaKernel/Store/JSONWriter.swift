@@ -25,7 +25,27 @@ struct JSONWriter {
 
     /// An unsigned integer in decimal.
     mutating func number(_ value: UInt64) {
+        if value < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
         out.append(contentsOf: String(value).utf8)
+    }
+
+    /// A signed integer in decimal.
+    mutating func number(_ value: Int64) {
+        if value < 0 { byte(UInt8(ascii: "-")) }
+        number(value.magnitude)
+    }
+
+    /// A signed integer in decimal.
+    mutating func number(_ value: Int) {
+        number(Int64(value))
+    }
+
+    /// `true` or `false`.
+    mutating func bool(_ value: Bool) {
+        if value { raw("true") } else { raw("false") }
     }
 
     /// A JSON string: `"` and `\` escaped, control characters as short escapes or `\u00XX`,

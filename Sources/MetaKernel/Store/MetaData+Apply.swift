@@ -2,16 +2,20 @@
 public struct ApplyOutcome: Sendable, Equatable, Codable {
     /// The metadata index after the command.
     public var index: UInt64
-    /// The id allocated by the command (``MetaCommand/createMetaNode(httpAddress:tcpAddress:rand:)``), if any.
+    /// The id allocated by the command (`create-meta-node`, `create-data-node`), or the existing
+    /// node's id when it is refused as a duplicate.
     public var nodeID: UInt64?
     /// Why the command changed nothing, if it was refused; refusals are deterministic on every node.
     public var error: String?
+    /// The lease as `acquire-lease` left it: the caller's on a grant, the holder's on a refusal.
+    public var lease: LeaseInfo?
 
     /// Creates an outcome.
-    public init(index: UInt64, nodeID: UInt64? = nil, error: String? = nil) {
+    public init(index: UInt64, nodeID: UInt64? = nil, error: String? = nil, lease: LeaseInfo? = nil) {
         self.index = index
         self.nodeID = nodeID
         self.error = error
+        self.lease = lease
     }
 }
 
@@ -44,13 +48,8 @@ extension MetaData {
             }
             metaNodes.removeAll { $0.id == id }
             return ApplyOutcome(index: index)
-        case .createDatabase(let name, _):
-            if let problem = DatabaseInfo.problem(withName: name) {
-                return ApplyOutcome(index: index, error: problem)
-            }
-            let (position, found) = databasePosition(of: name)
-            if !found { databases.insert(DatabaseInfo(name: name), at: position) }
-            return ApplyOutcome(index: index)
+        case .createDatabase(let name, let policy):
+            return ApplyOutcome(index: index, error: createDatabase(name: name, policy: policy))
         case .dropDatabase(let name):
             let (position, found) = databasePosition(of: name)
             if found { databases.remove(at: position) }
@@ -60,12 +59,5 @@ extension MetaData {
         case .data(let change):
             return apply(change, index: index)
         }
-    }
-}
-
-extension MetaData {
-    /// Applies a ``DataCommand``; the data-node model's rules live in this one place.
-    mutating func apply(_ command: DataCommand, index: UInt64) -> ApplyOutcome {
-        ApplyOutcome(index: index, error: "\(command.typeName) is not supported by this build yet")
     }
 }

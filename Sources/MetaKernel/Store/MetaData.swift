@@ -28,6 +28,9 @@ public struct MetaData: Sendable, Codable, Equatable {
     public var roles: [RoleInfo]
     /// Leases in name order (UTF-8 bytes).
     public var leases: [LeaseInfo]
+    /// The latest `now` a lease command carried: lease decisions use the later of it and the
+    /// command's own `now`, so a new leader whose clock is behind cannot end a lease early.
+    public var leaseClock: Int64
 
     /// Empty metadata, as a node has before anything was committed.
     public init() {
@@ -43,11 +46,12 @@ public struct MetaData: Sendable, Codable, Equatable {
         self.users = []
         self.roles = []
         self.leases = []
+        self.leaseClock = 0
     }
 
     private enum CodingKeys: String, CodingKey {
         case clusterID, index, term, maxNodeID, maxShardGroupID, maxShardID, metaNodes, dataNodes, databases, users
-        case roles, leases
+        case roles, leases, leaseClock
     }
 
     /// Decodes metadata; snapshots written before users or data nodes existed lack their fields.
@@ -65,6 +69,7 @@ public struct MetaData: Sendable, Codable, Equatable {
         self.users = try c.decodeIfPresent([UserInfo].self, forKey: .users) ?? []
         self.roles = try c.decodeIfPresent([RoleInfo].self, forKey: .roles) ?? []
         self.leases = try c.decodeIfPresent([LeaseInfo].self, forKey: .leases) ?? []
+        self.leaseClock = try c.decodeIfPresent(Int64.self, forKey: .leaseClock) ?? 0
     }
 
     /// The meta node with the given HTTP address, if any.

@@ -33,7 +33,7 @@ struct CodecTests {
             try JSONDecoder().decode(MetaCommand.self, from: Data(#"{"type":"nope"}"#.utf8))
         } throws: { error in
             DecodingErrorText.describe(error)
-                == "field \"type\": unknown command type \"nope\" (use one of create-meta-node, delete-meta-node, create-database, drop-database, \(AccessCommand.typeNames.joined(separator: ", ")))"
+                == "field \"type\": unknown command type \"nope\" (use one of \(MetaCommand.typeNames.joined(separator: ", ")))"
         }
     }
 

@@ -48,8 +48,14 @@ struct DatabaseListTests {
     @Test("encodes as a plain JSON array, in order")
     func codable() throws {
         let list: DatabaseList = [DatabaseInfo(name: "b"), DatabaseInfo(name: "a")]
-        let json = try JSONEncoder().encode(list)
-        #expect(String(decoding: json, as: UTF8.self) == #"[{"name":"b"},{"name":"a"}]"#)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = try encoder.encode(list)
+        #expect(
+            String(decoding: json, as: UTF8.self)
+                == #"[{"continuousQueries":[],"defaultRetentionPolicy":"","name":"b","retentionPolicies":[]},"#
+                + #"{"continuousQueries":[],"defaultRetentionPolicy":"","name":"a","retentionPolicies":[]}]"#
+        )
         #expect(try JSONDecoder().decode(DatabaseList.self, from: json) == list)
     }
 }
