@@ -121,7 +121,8 @@ class Cluster:
 
     def api(self, node: Node, path: str, timeout: float = 1.0) -> dict | None:
         """GET a JSON document from `node`, inside its namespace (curl), or None."""
-        result = node.host.exec("curl", "-sf", "--max-time", str(timeout), f"http://{node.http}{path}", check=False)
+        result = node.host.exec("curl", "-sf", "--max-time", str(timeout), "-H", "Accept: application/json",
+                                f"http://{node.http}{path}", check=False)
         if result.returncode != 0:
             return None
         try:
