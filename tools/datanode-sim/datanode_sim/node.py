@@ -5,6 +5,7 @@ lease. Everything it does is recorded (see `Recorder`) for the checkers in fault
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 import socket
@@ -152,6 +153,13 @@ class DataNode:
             t = threading.Thread(target=self._run, args=(loop,), name=f"{self.name}-{loop.__name__}", daemon=True)
             t.start()
             self.threads.append(t)
+
+    def start_cache(self) -> None:
+        """Starts following the metadata now (for a node started without a cache)."""
+        self.options = dataclasses.replace(self.options, cache=True)
+        t = threading.Thread(target=self._run, args=(self.cache_loop,), name=f"{self.name}-cache_loop", daemon=True)
+        t.start()
+        self.threads.append(t)
 
     def _run(self, loop: Callable[[], None]) -> None:
         self.thread_init()
