@@ -253,6 +253,16 @@ def run_bench(binaries: str, sizes: Sizes, root: str) -> bench.Report:
         if summary.shards < sizes.shards:
             report.note(f"WARNING: {summary.shards:,} shards, {sizes.shards:,} asked for")
         json_size = len(client.request("GET", "/", headers={"Accept": "application/json"}, timeout=120).body)
+        fetch, parse = [], []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            got = client.request("GET", "/", headers={"Accept": "application/octet-stream"}, timeout=120)
+            t1 = time.perf_counter()
+            decode(got.body, got.content_type)
+            fetch.append(t1 - t0)
+            parse.append(time.perf_counter() - t1)
+        report.note(f"influxd-meta GET / in protobuf from the leader: {pct(fetch, 0.5) * 1000:.0f} ms (median of 5, "
+                    f"a new connection each); decoding it with Python's protobuf: {pct(parse, 0.5) * 1000:.0f} ms")
         report.row("GET / (our whole metadata) / etcd range of every key (MB)", summary.size / 1e6,
                    etcd_range_size(etcd.addr(bench.leader_of(etcd))) / 1e6)
         report.note(f"influxd-meta GET / as JSON: {json_size:,} bytes")
