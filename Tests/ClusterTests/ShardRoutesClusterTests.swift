@@ -12,7 +12,10 @@ struct ShardRoutesClusterTests {
 
     @Test("a lease is granted, renewed with the same token, refused to another node; bad requests are one line")
     func lease() async throws {
-        let node = try MetaProcess(root: try makeTemporaryDirectory("lease"), metaExtraConfig: "lease-duration = \"30s\"\n")
+        let node = try MetaProcess(
+            root: try makeTemporaryDirectory("lease"),
+            metaExtraConfig: "lease-duration = \"30s\"\n"
+        )
         try node.start(["-single-server"])
         let client = MetaClient(configuration: .init(timeout: .seconds(5)))
         _ = try await eventually("\(node.httpAddress) to lead", timeout: .seconds(20)) {
@@ -44,7 +47,10 @@ struct ShardRoutesClusterTests {
 
         let noName = try await client.get(node.httpAddress, "/lease?node_id=4")
         #expect(noName.status == 400)
-        #expect(noName.errorMessage == "name: missing; ask for a lease by name, e.g. /lease?name=continuous_querier&node_id=4")
+        #expect(
+            noName.errorMessage
+                == "name: missing; ask for a lease by name, e.g. /lease?name=continuous_querier&node_id=4"
+        )
         let badID = try await client.get(node.httpAddress, "/lease?name=x&node_id=four")
         #expect(badID.status == 400)
         #expect(badID.errorMessage == "node_id: \"four\" is not a node id (a positive integer; see influxd-ctl show)")

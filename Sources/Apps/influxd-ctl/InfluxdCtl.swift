@@ -10,8 +10,8 @@ struct InfluxdCtl: AsyncParsableCommand {
         usage: "influxd-ctl [options] <command> [options] [<args>]",
         subcommands: [
             Show.self, Join.self, AddMeta.self, RemoveMeta.self, Leave.self, AddData.self, RemoveData.self,
-            UpdateData.self, Verify.self, Token.self, User.self, Role.self, ShowShards.self, RemoveShard.self,
-            TruncateShards.self,
+            UpdateData.self, ShowShards.self, RemoveShard.self, TruncateShards.self, Verify.self, Token.self,
+            User.self, Role.self,
         ]
     )
 

@@ -45,7 +45,9 @@ extension InfluxdCtl {
             do {
                 _ = try GoDuration(parsing: delay)
             } catch {
-                throw ValidationError("-delay: invalid duration \"\(delay)\" (use Go syntax such as \"1m0s\" or \"30s\")")
+                throw ValidationError(
+                    "-delay: invalid duration \"\(delay)\" (use Go syntax such as \"1m0s\" or \"30s\")"
+                )
             }
         }
 

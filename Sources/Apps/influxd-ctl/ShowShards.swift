@@ -4,7 +4,10 @@ import MetaKernel
 extension InfluxdCtl {
     /// `influxd-ctl show-shards [-v]`: every shard of the live shard groups, with its owners.
     struct ShowShards: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show-shards", abstract: "Shows the shards in the cluster")
+        static let configuration = CommandConfiguration(
+            commandName: "show-shards",
+            abstract: "Shows the shards in the cluster"
+        )
 
         @Flag(name: .customShort("v"), help: "Show each owner's state and size too.")
         var verbose = false
@@ -14,7 +17,10 @@ extension InfluxdCtl {
             let client = connection.client()
             let shards: [ShowShardsEntry]
             do {
-                let reply = try await client.get(connection.bind, verbose ? "/show-shards?verbose=true" : "/show-shards")
+                let reply = try await client.get(
+                    connection.bind,
+                    verbose ? "/show-shards?verbose=true" : "/show-shards"
+                )
                 guard reply.status == 200 else { Ctl.fail("show-shards", answer: reply) }
                 shards = try reply.decode([ShowShardsEntry].self)
                 if let why = reply.header(MetaRoutes.staleHeader) {
@@ -46,7 +52,9 @@ enum ShowShardsRendering {
         for shard in shards {
             let truncated = shard.truncatedAt != UnixNanoseconds.zeroTime
             let owners = shard.owners.map { owner in
-                verbose ? "{\(owner.id) \(owner.tcpAddr) \(owner.state ?? "unknown") \(owner.size ?? 0)}" : "{\(owner.id) \(owner.tcpAddr)}"
+                verbose
+                    ? "{\(owner.id) \(owner.tcpAddr) \(owner.state ?? "unknown") \(owner.size ?? 0)}"
+                    : "{\(owner.id) \(owner.tcpAddr)}"
             }
             rows.append([
                 shard.id,

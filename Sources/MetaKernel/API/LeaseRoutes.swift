@@ -42,18 +42,20 @@ public struct LeaseRoutes: Sendable {
             return JSONResponse.error(refusal, status: .forbidden)
         }
         let duration = UnixNanoseconds.of(node.configuration.config.meta.leaseDuration.duration)
-        let command = DataCommand.acquireLease(name: name, nodeID: nodeID, now: UnixNanoseconds.now(), duration: duration)
+        let command = DataCommand.acquireLease(
+            name: name,
+            nodeID: nodeID,
+            now: UnixNanoseconds.now(),
+            duration: duration
+        )
         let outcome: ApplyOutcome
         do {
             outcome = try await node.execute(.data(command))
         } catch {
             return MetaRoutes.response(for: error, request: request, scheme: node.plugins.transport.scheme)
         }
-        // The store has applied at least the command's entry; a later grant to another node
-        // cannot have happened yet, since this one lasts lease-duration.
-        let held = node.store.current.leases.first { $0.name.utf8.elementsEqual(name.utf8) }
-        switch (outcome.error, held) {
-        case (nil, .some(let lease)) where lease.owner == nodeID:
+        switch (outcome.error, outcome.lease) {
+        case (nil, .some(let lease)):
             return JSONResponse.make(LeaseReply(lease))
         case (.some, .some(let lease)) where lease.owner != nodeID:
             return JSONResponse.make(LeaseReply(lease), status: .conflict)

@@ -7,7 +7,10 @@ extension MetaCommand {
     func preparedForExecute(now: Int64, retentionAutocreate: Bool) throws(ExecuteRefusal) -> MetaCommand {
         switch self {
         case .createDatabase(let name, nil) where retentionAutocreate:
-            return .createDatabase(name: name, retentionPolicy: RetentionPolicySpec(name: RetentionPolicyInfo.autogenName))
+            return .createDatabase(
+                name: name,
+                retentionPolicy: RetentionPolicySpec(name: RetentionPolicyInfo.autogenName)
+            )
         case .createDatabase(_, .some(let policy)):
             try Self.check(policy)
             return self
@@ -53,7 +56,9 @@ extension DataCommand {
             try ExecuteRefusal.name(name, "retention policy")
             if let newName = update.name { try ExecuteRefusal.name(newName, "retention policy") }
             if let replicaN = update.replicaN, replicaN < 1 {
-                throw ExecuteRefusal("replicaN: \(replicaN) is not allowed; a retention policy needs at least 1 replica")
+                throw ExecuteRefusal(
+                    "replicaN: \(replicaN) is not allowed; a retention policy needs at least 1 replica"
+                )
             }
         case .createShardGroup(let database, let policy, _):
             try ExecuteRefusal.database(database)

@@ -119,7 +119,9 @@ public struct ShardRoutes: Sendable {
         do {
             body = try await request.body.collect(upTo: MetaRoutes.maximumBodySize)
         } catch {
-            return .failure(ParameterProblem(message: "request body is larger than \(MetaRoutes.maximumBodySize) bytes"))
+            return .failure(
+                ParameterProblem(message: "request body is larger than \(MetaRoutes.maximumBodySize) bytes")
+            )
         }
         let contentType = request.headers[.contentType] ?? ""
         if body.readableBytes > 0 && contentType.hasPrefix("application/x-www-form-urlencoded") {

@@ -22,7 +22,14 @@ public struct ShowShardsEntry: Codable, Sendable, Equatable {
         }
 
         /// Creates an owner record.
-        public init(id: UInt64, tcpAddr: String, state: String? = nil, lastModified: String? = nil, size: Int64? = nil, err: String? = nil) {
+        public init(
+            id: UInt64,
+            tcpAddr: String,
+            state: String? = nil,
+            lastModified: String? = nil,
+            size: Int64? = nil,
+            err: String? = nil
+        ) {
             self.id = id
             self.tcpAddr = tcpAddr
             self.state = state

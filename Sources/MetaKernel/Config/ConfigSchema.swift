@@ -85,9 +85,6 @@ extension ConfigKey {
     private static let dataConnections =
         "meta nodes never speak to data nodes' RPC port here: add-data, update-data and remove-data only check that the TCP port accepts a connection, sending no bytes, so there is nothing to encrypt"
 
-    /// Why the data-node keys do nothing yet.
-    private static let dataNodes = "data nodes are not supported by this build yet"
-
     /// The keys of each section, by TOML name.
     static let bySection: [ConfigSection: [String: ConfigKey]] = Dictionary(
         grouping: all,

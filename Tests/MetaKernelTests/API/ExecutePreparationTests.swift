@@ -63,36 +63,65 @@ struct ExecutePreparationTests {
                 == .createDatabase(name: "db", retentionPolicy: nil)
         )
         let own = RetentionPolicySpec(name: "week", duration: 604_800_000_000_000)
-        #expect(try prepared(#"{"type":"create-database","name":"db","retentionPolicy":{"name":"week","duration":604800000000000}}"#) == .createDatabase(name: "db", retentionPolicy: own))
+        #expect(
+            try prepared(
+                #"{"type":"create-database","name":"db","retentionPolicy":{"name":"week","duration":604800000000000}}"#
+            ) == .createDatabase(name: "db", retentionPolicy: own)
+        )
     }
 
     @Test("data-node membership is refused with the ctl command to use")
     func membershipRefused() throws {
         let advice = "is not accepted by /execute; use influxd-ctl add-data, update-data or remove-data"
-        #expect(try refusal(#"{"type":"create-data-node","httpAddr":"h:8086","tcpAddr":"h:8088"}"#) == "create-data-node \(advice)")
-        #expect(try refusal(#"{"type":"update-data-node","id":4,"httpAddr":"h:8086","tcpAddr":"h:8088"}"#) == "update-data-node \(advice)")
+        #expect(
+            try refusal(#"{"type":"create-data-node","httpAddr":"h:8086","tcpAddr":"h:8088"}"#)
+                == "create-data-node \(advice)"
+        )
+        #expect(
+            try refusal(#"{"type":"update-data-node","id":4,"httpAddr":"h:8086","tcpAddr":"h:8088"}"#)
+                == "update-data-node \(advice)"
+        )
         #expect(try refusal(#"{"type":"delete-data-node","id":4}"#) == "delete-data-node \(advice)")
     }
 
     @Test("malformed fields are refused in one line before proposing")
     func validation() throws {
         #expect(
-            try refusal(#"{"type":"create-subscription","database":"db","policy":"rp","name":"s","mode":"SOME","destinations":["udp://h:9"]}"#)
+            try refusal(
+                #"{"type":"create-subscription","database":"db","policy":"rp","name":"s","mode":"SOME","destinations":["udp://h:9"]}"#
+            )
                 == "mode: \"SOME\" is not a subscription mode (use ANY or ALL)"
         )
         #expect(
-            try refusal(#"{"type":"create-subscription","database":"db","policy":"rp","name":"s","mode":"ALL","destinations":[]}"#)
+            try refusal(
+                #"{"type":"create-subscription","database":"db","policy":"rp","name":"s","mode":"ALL","destinations":[]}"#
+            )
                 == "destinations: a subscription needs at least one"
         )
         #expect(
             try refusal(#"{"type":"create-retention-policy","database":"db","policy":{"name":"rp","replicaN":0}}"#)
                 == "replicaN: 0 is not allowed; a retention policy needs at least 1 replica"
         )
-        #expect(try refusal(#"{"type":"create-retention-policy","database":"","policy":{"name":"rp"}}"#) == "database name must not be empty")
-        #expect(try refusal(#"{"type":"drop-retention-policy","database":"db","name":""}"#) == "retention policy name must not be empty")
-        #expect(try refusal(#"{"type":"acquire-lease","name":"cq","nodeID":0,"duration":5}"#) == "nodeID: 0 is not a node id (see influxd-ctl show)")
-        #expect(try refusal(#"{"type":"acquire-lease","name":"cq","nodeID":4,"duration":0}"#) == "duration: 0 must be positive nanoseconds")
-        #expect(try refusal(#"{"type":"create-continuous-query","database":"db","name":"cq","query":""}"#) == "query: missing; give the CREATE CONTINUOUS QUERY statement")
+        #expect(
+            try refusal(#"{"type":"create-retention-policy","database":"","policy":{"name":"rp"}}"#)
+                == "database name must not be empty"
+        )
+        #expect(
+            try refusal(#"{"type":"drop-retention-policy","database":"db","name":""}"#)
+                == "retention policy name must not be empty"
+        )
+        #expect(
+            try refusal(#"{"type":"acquire-lease","name":"cq","nodeID":0,"duration":5}"#)
+                == "nodeID: 0 is not a node id (see influxd-ctl show)"
+        )
+        #expect(
+            try refusal(#"{"type":"acquire-lease","name":"cq","nodeID":4,"duration":0}"#)
+                == "duration: 0 must be positive nanoseconds"
+        )
+        #expect(
+            try refusal(#"{"type":"create-continuous-query","database":"db","name":"cq","query":""}"#)
+                == "query: missing; give the CREATE CONTINUOUS QUERY statement"
+        )
         #expect(try refusal(#"{"type":"truncate-shard-groups","timestamp":5}"#) == nil)
     }
 
@@ -111,7 +140,10 @@ struct ExecutePreparationTests {
             (#"{"type":"delete-shard-group","database":"db","policy":"rp","id":1}"#, .manageShard, "db"),
             (#"{"type":"drop-shard","id":1}"#, .manageShard, ""),
             (#"{"type":"truncate-shard-groups","timestamp":1}"#, .manageShard, ""),
-            (#"{"type":"create-continuous-query","database":"db","name":"c","query":"q"}"#, .manageContinuousQuery, "db"),
+            (
+                #"{"type":"create-continuous-query","database":"db","name":"c","query":"q"}"#, .manageContinuousQuery,
+                "db"
+            ),
             (#"{"type":"drop-subscription","database":"db","policy":"rp","name":"s"}"#, .manageSubscription, "db"),
             (#"{"type":"set-node-labels","id":4,"labels":{}}"#, .addRemoveNode, ""),
             (#"{"type":"acquire-lease","name":"cq","nodeID":4,"duration":5}"#, .manageContinuousQuery, ""),

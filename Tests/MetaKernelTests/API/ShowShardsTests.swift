@@ -27,15 +27,30 @@ struct ShowShardsTests {
 
     static var data: MetaData {
         var data = MetaData()
-        data.dataNodes = [NodeInfo(id: 4, httpAddress: "d4:8086", tcpAddress: "d4:8088"), NodeInfo(id: 5, httpAddress: "d5:8086", tcpAddress: "d5:8088")]
+        data.dataNodes = [
+            NodeInfo(id: 4, httpAddress: "d4:8086", tcpAddress: "d4:8088"),
+            NodeInfo(id: 5, httpAddress: "d5:8086", tcpAddress: "d5:8088"),
+        ]
         let forever = RetentionPolicyInfo(
             name: "autogen",
             duration: 0,
             shardGroupDuration: 7 * day,
             replicaN: 2,
             shardGroups: [
-                ShardGroupInfo(id: 1, startTime: 0, endTime: 7 * day, deletedAt: 8 * day, shards: [ShardInfo(id: 1, owners: [4])]),
-                ShardGroupInfo(id: 2, startTime: 7 * day, endTime: 14 * day, truncatedAt: 10 * day, shards: [ShardInfo(id: 2, owners: [4, 5]), ShardInfo(id: 3, owners: [9])]),
+                ShardGroupInfo(
+                    id: 1,
+                    startTime: 0,
+                    endTime: 7 * day,
+                    deletedAt: 8 * day,
+                    shards: [ShardInfo(id: 1, owners: [4])]
+                ),
+                ShardGroupInfo(
+                    id: 2,
+                    startTime: 7 * day,
+                    endTime: 14 * day,
+                    truncatedAt: 10 * day,
+                    shards: [ShardInfo(id: 2, owners: [4, 5]), ShardInfo(id: 3, owners: [9])]
+                ),
             ]
         )
         let week = RetentionPolicyInfo(
@@ -43,9 +58,13 @@ struct ShowShardsTests {
             duration: 7 * day,
             shardGroupDuration: day,
             replicaN: 1,
-            shardGroups: [ShardGroupInfo(id: 3, startTime: day, endTime: 2 * day, shards: [ShardInfo(id: 4, owners: [5])])]
+            shardGroups: [
+                ShardGroupInfo(id: 3, startTime: day, endTime: 2 * day, shards: [ShardInfo(id: 4, owners: [5])])
+            ]
         )
-        data.databases = [DatabaseInfo(name: "db", defaultRetentionPolicy: "autogen", retentionPolicies: [forever, week])]
+        data.databases = [
+            DatabaseInfo(name: "db", defaultRetentionPolicy: "autogen", retentionPolicies: [forever, week])
+        ]
         return data
     }
 
@@ -67,7 +86,14 @@ struct ShowShardsTests {
         let verbose = ShowShardsEntry.list(Self.data, verbose: true)
         #expect(
             verbose[2].owners == [
-                ShowShardsEntry.Owner(id: 5, tcpAddr: "d5:8088", state: "unknown", lastModified: "0001-01-01T00:00:00Z", size: 0, err: "")
+                ShowShardsEntry.Owner(
+                    id: 5,
+                    tcpAddr: "d5:8088",
+                    state: "unknown",
+                    lastModified: "0001-01-01T00:00:00Z",
+                    size: 0,
+                    err: ""
+                )
             ]
         )
     }
