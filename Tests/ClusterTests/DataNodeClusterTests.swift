@@ -75,7 +75,10 @@ struct DataNodeClusterTests {
 
         let verbose = try await ctl(node, ["show", "-v"])
         let dataSection = show.stdout.components(separatedBy: "\nMeta Nodes\n")[0]
-        #expect(verbose.stdout.hasPrefix(dataSection + "\nMeta Nodes\n==========\nID   Raft Address"), "\(verbose.stdout)")
+        #expect(
+            verbose.stdout.hasPrefix(dataSection + "\nMeta Nodes\n==========\nID   Raft Address"),
+            "\(verbose.stdout)"
+        )
 
         let moved = try FakeDataNode()
         let updated = try await ctl(node, ["update-data", first.address, moved.address])
@@ -87,7 +90,11 @@ struct DataNodeClusterTests {
         second.close()
         let alive = try await ctl(node, ["remove-data", second.address])
         #expect(alive.status == 1)
-        #expect(alive.stderr.hasPrefix("remove-data: operation exited with error: data node at \(second.address) did not answer on TCP: connection refused (to remove a node that is gone, use remove-data -force)"))
+        #expect(
+            alive.stderr.hasPrefix(
+                "remove-data: operation exited with error: data node at \(second.address) did not answer on TCP: connection refused (to remove a node that is gone, use remove-data -force)"
+            )
+        )
         let forced = try await ctl(node, ["remove-data", "-force", second.address])
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(forced.stdout == "Removed data node at \(second.address)\n")
@@ -126,6 +133,74 @@ struct DataNodeClusterTests {
         #expect(await node.stop(signal: SIGTERM) == 0)
     }
 
+    @Test("with auth-enabled: AddRemoveNode or a node token may change data nodes; gossip is for meta nodes")
+    func permissions() async throws {
+        let node = try MetaProcess(root: try makeTemporaryDirectory(), metaExtraConfig: AuthClusterTests.authConfig)
+        try node.start(["-single-server"])
+        let admin = ["-auth-type", "basic", "-user", "root", "-pwd", "rootpw"]
+        _ = try await eventually("the first admin to be created", timeout: .seconds(20)) {
+            let created = try await ctl(node, ["user", "create", "root", "-password", "rootpw", "-admin"])
+            return created.status == 0 ? created : nil
+        }
+        try await ctl(node, admin + ["user", "create", "nobody", "-password", "npw"]).expectSuccess()
+        try await ctl(node, admin + ["user", "create", "ops", "-password", "opw"]).expectSuccess()
+        try await ctl(node, admin + ["user", "grant", "ops", "AddRemoveNode"]).expectSuccess()
+        let dataNode = try FakeDataNode()
+
+        let refused = try await ctl(
+            node,
+            ["-auth-type", "basic", "-user", "nobody", "-pwd", "npw", "add-data", dataNode.address]
+        )
+        #expect(refused.status == 1)
+        #expect(
+            refused.stderr.hasPrefix(
+                "add-data: operation exited with error: user \"nobody\" lacks permission AddRemoveNode"
+            ),
+            "\(refused.stderr)"
+        )
+        let ops = ["-auth-type", "basic", "-user", "ops", "-pwd", "opw"]
+        let added = try await ctl(node, ops + ["add-data", dataNode.address])
+        #expect(added.stdout == "Added data node 2 at \(dataNode.address)\n", "\(added.stderr)")
+        // influxd-ctl -config sends a node token signed with internal-shared-secret.
+        let removed = try await ctl(node, ["-config", node.configPath, "remove-data", "-force", dataNode.address])
+        #expect(removed.stdout == "Removed data node at \(dataNode.address)\n", "\(removed.stderr)")
+
+        let anonymous = try await client.post(node.httpAddress, "/announce", json: Array(#"{"tcpAddr":"h:8088"}"#.utf8))
+        #expect(anonymous.status == 401)
+        let opsClient = AuthClusterTests.client(AuthClusterTests.basic("ops", "opw"))
+        let gossip = try await opsClient.post(node.httpAddress, "/gossip", json: Array("[]".utf8))
+        #expect(gossip.status == 403, "\(gossip.text)")
+        let announced = try await opsClient.post(
+            node.httpAddress,
+            "/announce",
+            json: Array(#"{"tcpAddr":"h:8088"}"#.utf8)
+        )
+        #expect(announced.status == 204, "\(announced.text)")
+        _ = try await eventually("the audit lines") { node.log.contains("result=401 what=POST /announce") ? true : nil }
+        #expect(node.log.contains("refused=true result=403 what=POST /add-data"), "\(node.log.suffix(2000))")
+        #expect(node.log.contains("result=200 what=POST /add-data add-data \(dataNode.address)"))
+        #expect(node.log.contains("result=204 what=POST /remove-data remove-data \(dataNode.address) force"))
+        // Accepted announcements are not audited; refused ones are.
+        #expect(!node.log.contains("result=204 what=POST /announce"))
+        #expect(await node.stop(signal: SIGTERM) == 0)
+    }
+
+    func announce(_ tcpAddr: String, version: String, to node: MetaProcess) async throws {
+        let announcement = Announcement(
+            tcpAddr: tcpAddr,
+            httpAddr: "127.0.0.1:18086",
+            time: Announcements.wallClock(),
+            status: "joined",
+            version: version
+        )
+        let reply = try await client.post(
+            node.httpAddress,
+            "/announce",
+            json: Array(try JSONEncoder().encode(announcement))
+        )
+        #expect(reply.status == 204, "\(reply.text)")
+    }
+
     @Test("an announcement made to one meta node shows on every meta node, then expires")
     func gossip() async throws {
         let cluster = try TestCluster(
@@ -136,27 +211,25 @@ struct DataNodeClusterTests {
         try await cluster.joinAll()
         let leader = try await cluster.leader()
         let dataNode = try FakeDataNode()
+        // Announced before it is added: add-data takes the announced HTTP address.
+        try await announce(dataNode.address, version: "v1.10.0-c1.10.0", to: leader)
         let added = try await ctl(leader, ["add-data", dataNode.address])
         #expect(added.status == 0, "\(added.stderr)")
+        // A newer announcement to a follower reaches the leader and the other follower by gossip only.
         let follower = try #require(cluster.nodes.first { $0 !== leader })
-        let announcement = Announcement(
-            tcpAddr: dataNode.address,
-            httpAddr: "127.0.0.1:18086",
-            time: Announcements.wallClock(),
-            status: "joined",
-            version: "v1.10.0-c1.10.0"
-        )
-        let body = try JSONEncoder().encode(announcement)
-        let reply = try await client.post(follower.httpAddress, "/announce", json: Array(body))
-        #expect(reply.status == 204, "\(reply.text)")
+        // Through a follower: it redirects to the leader before probing, and the fields follow.
+        let other = try FakeDataNode()
+        let redirected = try await ctl(follower, ["add-data", "-p", other.address])
+        #expect(redirected.stdout == "Added data node 5 at \(other.address)\n", "\(redirected.stderr)")
+        try await announce(dataNode.address, version: "v1.10.1-c1.10.1", to: follower)
         for node in cluster.nodes {
             _ = try await eventually("\(node.httpAddress) to show the announced version", timeout: .seconds(5)) {
                 let data = try await self.cluster(node).data
-                return data.first?.version == "v1.10.0-c1.10.0" ? data : nil
+                return data.first?.version == "v1.10.1-c1.10.1" ? data : nil
             }
         }
         let shown = try await ctl(cluster.nodes[0], ["show"])
-        #expect(shown.stdout.contains("   127.0.0.1:18086   v1.10.0-c1.10.0   {}       false\n"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("   127.0.0.1:18086   v1.10.1-c1.10.1   {}       false\n"), "\(shown.stdout)")
         for node in cluster.nodes {
             _ = try await eventually("\(node.httpAddress) to forget the announcement", timeout: .seconds(10)) {
                 let data = try await self.cluster(node).data

@@ -19,7 +19,10 @@ struct DataNodeProbe: Sendable {
         } catch {
             return error.message
         }
-        let milliseconds = max(Int64(timeout.components.seconds) * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000, 1)
+        let milliseconds = max(
+            Int64(timeout.components.seconds) * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000,
+            1
+        )
         var reason = "\(address.host) has no address"
         for host in hosts {
             do {
