@@ -114,6 +114,17 @@ public nonisolated struct Meta_Data: Sendable {
 
   public var leases: [Meta_LeaseInfo] = []
 
+  /// influxd-meta: the latest `now` a lease command carried (Unix ns); lease decisions use the
+  /// later of it and the command's own, so a leader whose clock is behind cannot end a lease early.
+  public var leaseClock: Int64 {
+    get {_leaseClock ?? 0}
+    set {_leaseClock = newValue}
+  }
+  /// Returns true if `leaseClock` has been explicitly set.
+  public var hasLeaseClock: Bool {self._leaseClock != nil}
+  /// Clears the value of `leaseClock`. Subsequent reads from it will return its default value.
+  public mutating func clearLeaseClock() {self._leaseClock = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -124,6 +135,7 @@ public nonisolated struct Meta_Data: Sendable {
   fileprivate var _maxNodeID: UInt64? = nil
   fileprivate var _maxShardGroupID: UInt64? = nil
   fileprivate var _maxShardID: UInt64? = nil
+  fileprivate var _leaseClock: Int64? = nil
 }
 
 public nonisolated struct Meta_NodeInfo: Sendable {
@@ -3297,7 +3309,7 @@ fileprivate nonisolated let _protobuf_package = "meta"
 
 nonisolated extension Meta_Data: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Data"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}Term\0\u{1}Index\0\u{1}ClusterID\0\u{1}Nodes\0\u{1}Databases\0\u{1}Users\0\u{1}MaxNodeID\0\u{1}MaxShardGroupID\0\u{1}MaxShardID\0\u{1}DataNodes\0\u{1}MetaNodes\0\u{2}Y\u{1}Roles\0\u{1}Leases\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}Term\0\u{1}Index\0\u{1}ClusterID\0\u{1}Nodes\0\u{1}Databases\0\u{1}Users\0\u{1}MaxNodeID\0\u{1}MaxShardGroupID\0\u{1}MaxShardID\0\u{1}DataNodes\0\u{1}MetaNodes\0\u{2}Y\u{1}Roles\0\u{1}Leases\0\u{1}LeaseClock\0")
 
   public var isInitialized: Bool {
     if self._term == nil {return false}
@@ -3335,6 +3347,7 @@ nonisolated extension Meta_Data: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
       case 11: try { try decoder.decodeRepeatedMessageField(value: &self.metaNodes) }()
       case 100: try { try decoder.decodeRepeatedMessageField(value: &self.roles) }()
       case 101: try { try decoder.decodeRepeatedMessageField(value: &self.leases) }()
+      case 102: try { try decoder.decodeSingularInt64Field(value: &self._leaseClock) }()
       default: break
       }
     }
@@ -3384,6 +3397,9 @@ nonisolated extension Meta_Data: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if !self.leases.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.leases, fieldNumber: 101)
     }
+    try { if let v = self._leaseClock {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 102)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3401,6 +3417,7 @@ nonisolated extension Meta_Data: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if lhs.metaNodes != rhs.metaNodes {return false}
     if lhs.roles != rhs.roles {return false}
     if lhs.leases != rhs.leases {return false}
+    if lhs._leaseClock != rhs._leaseClock {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -69,6 +69,29 @@ def request(node: Node, method: str, path: str, body: bytes | None = None,
         conn.close()
 
 
+HOUR = 3_600 * 10**9
+
+
+def databases_of(data) -> list[dict]:
+    """The databases of a decoded `Data` in the shape of our JSON (the fields meta.proto has)."""
+    return [{
+        "name": db.Name,
+        "defaultRetentionPolicy": db.DefaultRetentionPolicy,
+        "continuousQueries": [{"name": q.Name, "query": q.Query} for q in db.ContinuousQueries],
+        "retentionPolicies": [{
+            "name": rp.Name, "duration": rp.Duration, "shardGroupDuration": rp.ShardGroupDuration,
+            "replicaN": rp.ReplicaN,
+            "subscriptions": [{"name": s.Name, "mode": s.Mode, "destinations": list(s.Destinations)}
+                              for s in rp.Subscriptions],
+            "shardGroups": [{
+                "id": g.ID, "startTime": g.StartTime, "endTime": g.EndTime, "deletedAt": g.DeletedAt,
+                "truncatedAt": g.TruncatedAt,
+                "shards": [{"id": sh.ID, "owners": [o.NodeID for o in sh.Owners]} for sh in g.Shards],
+            } for g in rp.ShardGroups],
+        } for rp in db.RetentionPolicies],
+    } for db in data.Databases]
+
+
 def execute_protobuf(node: Node, meta_pb2, command) -> tuple[int, object]:
     status, headers, body = request(node, "POST", "/execute", command.SerializeToString(),
                                     {"Content-Type": "application/octet-stream"})
@@ -86,6 +109,26 @@ def test_get_decodes_with_influxdb_meta_proto(node, meta_pb2):
                            {"Content-Type": "application/json"})
     assert status == 200
 
+    # data nodes, a policy and a shard group, through meta.proto's own commands (25, 5, 9)
+    for host in ("d1", "d2"):
+        command = meta_pb2.Command(type=meta_pb2.Command.CreateDataNodeCommand)
+        body = command.Extensions[meta_pb2.CreateDataNodeCommand.command]
+        body.HTTPAddr, body.TCPAddr = f"{host}:8086", f"{host}:8088"
+        status, response = execute_protobuf(node, meta_pb2, command)
+        assert status == 200 and response.OK, response
+    command = meta_pb2.Command(type=meta_pb2.Command.CreateRetentionPolicyCommand)
+    body = command.Extensions[meta_pb2.CreateRetentionPolicyCommand.command]
+    body.Database = "proto-db"
+    body.RetentionPolicy.Name, body.RetentionPolicy.Duration = "rp", 0
+    body.RetentionPolicy.ShardGroupDuration, body.RetentionPolicy.ReplicaN = HOUR, 2
+    status, response = execute_protobuf(node, meta_pb2, command)
+    assert status == 200 and response.OK, response
+    command = meta_pb2.Command(type=meta_pb2.Command.CreateShardGroupCommand)
+    body = command.Extensions[meta_pb2.CreateShardGroupCommand.command]
+    body.Database, body.Policy, body.Timestamp = "proto-db", "rp", 1_700_000_123 * 10**9
+    status, response = execute_protobuf(node, meta_pb2, command)
+    assert status == 200 and response.OK, response
+
     status, headers, body = request(node, "GET", "/")
     assert status == 200 and headers["content-type"] == "application/octet-stream"
     data = meta_pb2.Data.FromString(body)  # raises when a required field is missing
@@ -96,12 +139,22 @@ def test_get_decodes_with_influxdb_meta_proto(node, meta_pb2):
     assert data.Index == expected["index"] >= response.Index
     assert data.Term == expected["term"]
     assert data.ClusterID == expected["clusterID"] != 0
-    assert data.MaxNodeID == expected["maxNodeID"] == 1
+    assert data.MaxNodeID == expected["maxNodeID"] == 3  # meta node 1, data nodes 2 and 3
     assert [d.Name for d in data.Databases] == [d["name"] for d in expected["databases"]] == ["json-db/é", "proto-db"]
     assert [(n.ID, n.Host, n.TCPHost) for n in data.MetaNodes] == [
         (n["id"], n["httpAddress"], n["tcpAddress"]) for n in expected["metaNodes"]
     ] == [(1, f"127.0.0.1:{node.http_port}", f"127.0.0.1:{node.raft_port}")]
     assert list(data.Nodes) == []  # legacy, never written
+    assert [(n.ID, n.Host, n.TCPHost) for n in data.DataNodes] == [(2, "d1:8086", "d1:8088"), (3, "d2:8086", "d2:8088")]
+    assert data.MaxShardGroupID == expected["maxShardGroupID"] == 1
+    assert data.MaxShardID == expected["maxShardID"] >= 1
+    policy = next(rp for rp in data.Databases[1].RetentionPolicies if rp.Name == "rp")
+    assert (policy.Name, policy.Duration, policy.ShardGroupDuration, policy.ReplicaN) == ("rp", 0, HOUR, 2)
+    group = policy.ShardGroups[0]
+    assert group.StartTime == 1_700_000_123 * 10**9 // HOUR * HOUR and group.EndTime == group.StartTime + HOUR
+    assert sorted(o.NodeID for o in group.Shards[0].Owners) == [2, 3]
+    # every field meta.proto knows equals the JSON form, record by record
+    assert databases_of(data) == expected["databases"]
 
     # the long poll answers in protobuf too
     status, headers, body = request(node, "GET", f"/?index={data.Index - 1}")

@@ -62,6 +62,7 @@ enum ProtobufFixtures {
             ),
         ]
         data.roles = [RoleInfo(name: "ops", permissions: ["": [.addRemoveNode, .viewAdmin]], users: ["bob"])]
+        data.leaseClock = 1_700_000_000_000_000_000
         data.leases = [
             LeaseInfo(name: "continuous_querier", owner: 4, expiration: 1_700_000_000_060_000_000, token: 42)
         ]

@@ -63,6 +63,7 @@ extension MetaData {
                     $0.token = lease.token
                 }
             }
+            out.leaseClock = leaseClock
         }
     }
 
@@ -113,6 +114,7 @@ extension MetaData {
         leases = data.leases.map {
             LeaseInfo(name: $0.name, owner: $0.owner, expiration: $0.expiration, token: $0.token)
         }
+        leaseClock = data.leaseClock
     }
 
     private static func node(_ node: NodeInfo) -> Meta_NodeInfo {

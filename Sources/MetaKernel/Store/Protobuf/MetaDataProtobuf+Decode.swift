@@ -30,6 +30,7 @@ enum MetaDataDecoder {
             case 101:
                 var nested = try reader.embedded(type, message: "LeaseInfo")
                 data.leases.append(try lease(&nested))
+            case 102: data.leaseClock = try reader.signed(type)
             default: try reader.skip(type)
             }
         }

@@ -16,7 +16,7 @@ struct MetaDataSizer {
         for node in data.metaNodes { size += ProtobufSize.message(11, size: self.node(node)) }
         for role in data.roles { size += ProtobufSize.message(100, size: self.role(role)) }
         for lease in data.leases { size += ProtobufSize.message(101, size: Self.lease(lease)) }
-        return size
+        return size + ProtobufSize.field(102, data.leaseClock)
     }
 
     private mutating func slot() -> Int {
@@ -155,6 +155,7 @@ struct MetaDataEncoder: ~Copyable {
             writer.field(3, lease.expiration)
             writer.field(4, lease.token)
         }
+        writer.field(102, data.leaseClock)
     }
 
     private mutating func database(_ database: DatabaseInfo) {
