@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -43,11 +44,19 @@ let package = Package(
             pkgConfig: "libcrypt",
             providers: [.apt(["libcrypt-dev"])]
         ),
+        // Code protoc-gen-swift generated from Protos/influxd_meta.proto (scripts/generate-proto.sh).
+        .target(
+            name: "MetaProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Sources/MetaProto"
+        ),
         .target(
             name: "MetaKernel",
             dependencies: [
                 "CRaft",
                 "CPosix",
+                "MetaProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -136,6 +145,15 @@ let package = Package(
             path: "Sources/Apps/influx-license",
             swiftSettings: swiftSettings
         ),
+        // Times snapshot encoding and decoding at the benchmark size (release build).
+        .executableTarget(
+            name: "snapshot-bench",
+            dependencies: [
+                "MetaKernel", "MetaProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Sources/Tools/snapshot-bench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["MetaKernel"],
@@ -144,7 +162,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MetaKernelTests",
-            dependencies: ["MetaKernel", "StaticHosts", "TLS", "TestSupport"],
+            dependencies: [
+                "MetaKernel", "MetaProto", "StaticHosts", "TLS", "TestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -183,7 +204,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterTests",
-            dependencies: ["MetaKernel", "DNSDiscovery", "StaticHosts", "TLS", "TestSupport"],
+            dependencies: [
+                "MetaKernel", "MetaProto", "DNSDiscovery", "StaticHosts", "TLS", "TestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

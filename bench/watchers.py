@@ -58,7 +58,7 @@ class Conn:
 
 def http_request(method: str, addr: str, path: str, body: bytes = b"") -> bytes:
     """An HTTP/1.1 request with a body (possibly empty)."""
-    head = (f"{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n"
+    head = (f"{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n")
     return head.encode() + body
 

@@ -66,7 +66,10 @@ class Client:
                 return Reply(0, None, sent, f"connect {host}: {e}"), host
             try:
                 sent = True
-                headers = {"Content-Type": "application/json"} if payload is not None else {}
+                # GET / answers protobuf unless JSON is asked for.
+                headers = {"Accept": "application/json"}
+                if payload is not None:
+                    headers["Content-Type"] = "application/json"
                 conn.request(method, path, body=payload, headers=headers)
                 response = conn.getresponse()
                 raw = response.read()

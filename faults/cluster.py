@@ -54,6 +54,8 @@ class Cluster:
     root: str
     binaries: str
     nodes: list[Node] = field(default_factory=list)
+    meta_extra: str = ""  # more `[meta]` keys, one per line
+    data_nodes: int | None = None  # data nodes the license must allow (default: the dev license's)
 
     def __post_init__(self) -> None:
         meta_hosts = [h for h in self.network.hosts if h.name != "fi-client"]
@@ -68,8 +70,9 @@ class Cluster:
                     # every Raft connection runs the authenticated handshake, as a secured cluster's do
                     f' internal-shared-secret = "{SECRET}"\n raft-portal-auth-required = true\n'
                     ' raft-dialer-auth-required = true\n'
-                    '\n[logging]\n level = "info"\n'
-                    + enterprise_section(self.binaries)
+                    + self.meta_extra
+                    + '\n[logging]\n level = "info"\n'
+                    + enterprise_section(self.binaries, self.data_nodes)
                 )
 
     def node(self, name: str) -> Node:
@@ -118,7 +121,8 @@ class Cluster:
 
     def api(self, node: Node, path: str, timeout: float = 1.0) -> dict | None:
         """GET a JSON document from `node`, inside its namespace (curl), or None."""
-        result = node.host.exec("curl", "-sf", "--max-time", str(timeout), f"http://{node.http}{path}", check=False)
+        result = node.host.exec("curl", "-sf", "--max-time", str(timeout), "-H", "Accept: application/json",
+                                f"http://{node.http}{path}", check=False)
         if result.returncode != 0:
             return None
         try:

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import netns
+from .checker.datanodes import check_datanodes
 from .checker.leaders import check_leaders
 from .checker.linearizability import check_register
 from .checker.sets import check_set
@@ -48,11 +49,15 @@ SCENARIOS = {
     "delay": lambda n: n.delay(n.rng.uniform(50, 150), 30, n.rng.uniform(2.0, 4.0)),
     # ... or one node's links 400-900 ms (round trips of 0.8-1.8 s: too slow to lead)
     "delay-high": lambda n: n.delay_one(n.rng.uniform(400, 900), 100, n.rng.uniform(2.0, 4.0)),
+    # the data-node workload (faults/datanodes.py) beside the others, under leader kills or a mix
+    "datanodes-kill-leader": lambda n: n.kill(True, n.rng.uniform(0.5, 2.0)),
+    "datanodes": lambda n: SCENARIOS[n.rng.choice(["kill-leader", "kill-follower", "pause", "partition-leader"])](n),
     "mixed": lambda n: SCENARIOS[n.rng.choice(["kill-follower", "kill-leader", "pause", "partition-leader",
                                                "partition-halves", "packet-loss", "delay", "delay-high"])](n),
 }
 
-SHORT = [(name, 3, 8.0) for name in SCENARIOS if name not in ("delay-high", "mixed")] + [("mixed", 5, 12.0)]
+SHORT = [(name, 3, 8.0) for name in SCENARIOS if name not in ("delay-high", "mixed", "datanodes-kill-leader")] \
+    + [("mixed", 5, 12.0)]
 LONG = [(name, nodes, 60.0) for nodes in (3, 5) for name in SCENARIOS]
 
 
@@ -87,8 +92,13 @@ def observe_leaders(addresses: dict[str, str], names: list[str], stop: threading
         time.sleep(0.05)
 
 
-def run_scenario(scenario: str, nodes: int, seed: int, duration: float, binaries: str, folder: str) -> Outcome:
+def run_scenario(scenario: str, nodes: int, seed: int, duration: float, binaries: str, folder: str,
+                 data_nodes: int | None = None) -> Outcome:
+    """One run. Scenarios named `datanodes*` add the data-node workload (`data_nodes`
+    simulated nodes, default faults.datanodes.DATA_NODES) and its checker."""
     outcome = Outcome(scenario, nodes, seed, folder)
+    simulated = scenario.startswith("datanodes")
+    sim = None
     rng = random.Random(seed)
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
@@ -103,7 +113,13 @@ def run_scenario(scenario: str, nodes: int, seed: int, duration: float, binaries
     nemesis: Nemesis | None = None
     try:
         network.create()
-        cluster = Cluster(network, folder, binaries)
+        if simulated:
+            from . import datanodes
+
+            data_nodes = data_nodes or datanodes.DATA_NODES
+            cluster = Cluster(network, folder, binaries, meta_extra=datanodes.META_EXTRA, data_nodes=data_nodes)
+        else:
+            cluster = Cluster(network, folder, binaries)
         if scenario == "disk-full":
             tmpfs = cluster.nodes[-1].dir
             os.makedirs(tmpfs, exist_ok=True)
@@ -114,6 +130,9 @@ def run_scenario(scenario: str, nodes: int, seed: int, duration: float, binaries
         nemesis = Nemesis(cluster, rng)
         threads.append(threading.Thread(target=observe_leaders, args=(addresses, names, stop, leaders), daemon=True))
         threads[-1].start()
+        if simulated:
+            sim = datanodes.start(addresses, names, history, seed, data_nodes)
+            outcome.stats["data_nodes"] = data_nodes
         threads += run_clients(SetWorkload(), 3, addresses, names, seed, history, stop)
         threads += run_clients(RegisterWorkload(), 3, addresses, names, seed + 500, history, stop)
         deadline = time.monotonic() + duration
@@ -126,6 +145,8 @@ def run_scenario(scenario: str, nodes: int, seed: int, duration: float, binaries
         stop.set()
         for t in threads:
             t.join(timeout=5)
+        if sim is not None:
+            sim.quiesce()  # no more writes or lease requests; caches go on following
         crashed = nemesis.unexpected_exits()
         nemesis.heal_all()
         if crashed:
@@ -143,11 +164,19 @@ def run_scenario(scenario: str, nodes: int, seed: int, duration: float, binaries
                              f"term={status.get('term')} index={data.get('index')} peers={status.get('peers')}")
             outcome.problems.append(f"no convergence within {CONVERGENCE_BOUND}s after healing: {e}; "
                                     + "; ".join(views))
+        if sim is not None:
+            datanodes.finish(sim, history, CONVERGENCE_BOUND)
         check(history, leaders, outcome)
+        if sim is not None:
+            problems, stats = check_datanodes(history.ops)
+            outcome.problems += problems
+            outcome.stats.update(stats)
     except Exception as e:  # the harness itself failed: report it as a failure, keep the logs
         outcome.problems.append(f"harness error: {e.__class__.__name__}: {e}")
     finally:
         stop.set()
+        if sim is not None:
+            sim.close()
         if cluster is not None:
             cluster.stop_all()
         history.dump(f"{folder}/history.jsonl")
@@ -198,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", choices=sorted(SCENARIOS), help="run only this scenario")
     parser.add_argument("--nodes", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data-nodes", type=int, help="simulated data nodes in datanodes scenarios (default 10)")
     parser.add_argument("--seeds", type=int, default=3, help="seeds per scenario in long mode")
     parser.add_argument("--duration", type=float, help="seconds of faults per run")
     parser.add_argument("--out", default="/tmp/faults", help="where run folders go")
@@ -220,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     for scenario, nodes, duration, seed in plan:
         folder = f"{args.out}/{scenario}-n{nodes}-s{seed}"
         started = time.monotonic()
-        outcome = run_scenario(scenario, nodes, seed, duration, binaries, folder)
+        outcome = run_scenario(scenario, nodes, seed, duration, binaries, folder, args.data_nodes)
         outcomes.append(outcome)
         s = outcome.stats
         print(f"{'ok' if outcome.passed else 'FAILED'}: {scenario} nodes={nodes} seed={seed} "

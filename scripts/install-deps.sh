@@ -11,6 +11,8 @@ packages=(
     python3                             # the fault suite, its checkers and fuzzers
     strace                              # tests: no descriptor used after close
     dnsmasq-base                        # DNS discovery tests: a real DNS server (A, AAAA, SRV)
+    protobuf-compiler                   # protoc: scripts/generate-proto.sh, the wire-format test, tools/datanode-sim
+    golang-github-influxdb-influxdb-dev # InfluxDB 1.x's meta.proto, which the wire-format test and the simulator decode with
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -27,3 +29,7 @@ case "$libraft" in
     *) echo "install-deps: libraft-dev $libraft is installed; this build needs libraft 0.15.0 (Debian 12's libraft-dev)" >&2; exit 1 ;;
 esac
 python3 -m pytest --version >/dev/null 2>&1 || python3 -m pip install -q pytest 2>/dev/null || apt-get install -y -qq python3-pytest >/dev/null
+# Python's protobuf: faults/tests/test_protobuf_wire.py reads our GET / with InfluxDB's meta.proto, and the
+# data-node simulator (tools/datanode-sim) decodes it with the code protoc 3.21 generates (runtime 4.21 to 5.x).
+python3 -c "import google.protobuf" 2>/dev/null || python3 -m pip install -q 'protobuf>=4.21,<6' 2>/dev/null \
+    || apt-get install -y -qq python3-protobuf >/dev/null

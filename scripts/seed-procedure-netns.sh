@@ -116,7 +116,7 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
     done
 }
 ctl() { local h=$1; shift; in_host "$h" "$bin/influxd-ctl" "$@"; }
-api() { local h=$1 path=$2; in_host "$h" curl -sf "http://$h:8091$path"; }
+api() { local h=$1 path=$2; in_host "$h" curl -sf -H "Accept: application/json" "http://$h:8091$path"; }
 
 for h in "${hosts[@]}"; do start "$h"; done
 for h in "${hosts[@]}"; do check "$h is up" wait_for 20 "$h /ping" api "$h" /ping; done

@@ -1,9 +1,10 @@
 """Check a recorded history: ``python3 -m faults.checker HISTORY.jsonl [--workload register|set]``.
 
 HISTORY.jsonl holds one operation (a JSON object) per line, as the harness writes it.  With
-``--workload auto`` (the default) the register checker runs on the ``write``/``read`` ops and
-the set checker on the ``add``/``read-set`` ops, whichever are present; other records are
-ignored.  ``--leaders FILE.jsonl`` also checks leader observations (one per line).
+``--workload auto`` (the default) the register checker runs on the ``write``/``read`` ops,
+the set checker on the ``add``/``read-set`` ops and the data-node checker on the simulated data
+nodes' records (``lease``, ``cache``, ``create-shard-group``, ``convergence``), whichever are
+present; other records are ignored.  ``--leaders FILE.jsonl`` also checks leader observations (one per line).
 
 Exit status: 0 no violation, 1 violation, 2 unreadable input, 3 inconclusive (the
 linearizability search ran out of budget and nothing was violated).
@@ -16,12 +17,14 @@ import json
 import sys
 from typing import Any
 
+from .datanodes import check_datanodes
 from .leaders import check_leaders
 from .linearizability import DEFAULT_MAX_STEPS, DEFAULT_TIME_LIMIT, check_register
 from .sets import check_set
 
 REGISTER_F = ("write", "read")
 SET_F = ("add", "read-set")
+DATANODE_F = ("lease", "cache", "cache-error", "create-shard-group", "convergence")
 
 
 def load_jsonl(path: str) -> list[dict[str, Any]]:
@@ -46,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 -m faults.checker", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("history", help="history, one JSON operation per line")
-    parser.add_argument("--workload", choices=("auto", "register", "set"), default="auto")
+    parser.add_argument("--workload", choices=("auto", "register", "set", "datanodes"), default="auto")
     parser.add_argument("--leaders", help="leader observations, one JSON object per line")
     parser.add_argument("--initial", type=int, default=0, help="initial register value (0)")
     parser.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS,
@@ -66,7 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     set_ops = [o for o in ops if o.get("f") in SET_F]
     run_register = args.workload == "register" or (args.workload == "auto" and bool(register_ops))
     run_set = args.workload == "set" or (args.workload == "auto" and bool(set_ops))
-    checked = (len(register_ops) if run_register else 0) + (len(set_ops) if run_set else 0)
+    datanode_ops = [o for o in ops if o.get("f") in DATANODE_F]
+    run_datanodes = args.workload == "datanodes" or (args.workload == "auto" and bool(datanode_ops))
+    checked = (len(register_ops) if run_register else 0) + (len(set_ops) if run_set else 0) \
+        + (len(datanode_ops) if run_datanodes else 0)
     ignored = len(ops) - checked
     print(f"{args.history}: {len(ops)} records"
           + (f" ({ignored} ignored: not part of the checked workload)" if ignored else ""))
@@ -92,6 +98,13 @@ def main(argv: list[str] | None = None) -> int:
             for v in sets.violations:
                 print(_indent(v))
             violated |= not sets.valid
+        if run_datanodes:
+            problems, stats = check_datanodes(datanode_ops)
+            print(f"datanodes: {'ok' if not problems else f'{len(problems)} violation(s)'}: "
+                  + ", ".join(f"{k}={v}" for k, v in stats.items()))
+            for p in problems:
+                print(_indent(p))
+            violated |= bool(problems)
     except ValueError as e:
         print(f"error: malformed history: {e}", file=sys.stderr)
         return 2
@@ -103,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in problems:
             print(_indent(p))
         violated |= bool(problems)
-    if not run_register and not run_set and not args.leaders:
+    if not run_register and not run_set and not run_datanodes and not args.leaders:
         print("nothing to check")
     if violated:
         print("VIOLATION")

@@ -249,7 +249,8 @@ def http_request(
 ) -> Reply:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request(method, path, body=body, headers=headers or {})
+        # GET / answers protobuf unless JSON is asked for; the checkers read JSON.
+        conn.request(method, path, body=body, headers={"Accept": "application/json", **(headers or {})})
         resp = conn.getresponse()
         data = resp.read()
         return Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data)

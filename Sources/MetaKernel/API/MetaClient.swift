@@ -24,6 +24,10 @@ public struct MetaClient: Sendable {
         /// The longest answer body read; a peer that sends more is cut off with ``MetaClientError/Code/tooLarge``
         /// rather than trusted with the node's memory.
         public var maximumReplySize: Int
+        /// The media type of request bodies (`Content-Type`) and of the answers asked for
+        /// (`Accept`): JSON, or `application/octet-stream` for the protobuf forms of `GET /` and
+        /// `POST /execute`.
+        public var mediaType: String
 
         /// Creates a configuration; answers are capped at 256 MiB unless `maximumReplySize` says otherwise.
         public init(
@@ -32,9 +36,11 @@ public struct MetaClient: Sendable {
             maximumRedirects: Int = 3,
             discovery: (any PeerDiscovery)? = nil,
             authorization: (@Sendable () -> String)? = nil,
-            maximumReplySize: Int = 256 << 20
+            maximumReplySize: Int = 256 << 20,
+            mediaType: String = "application/json"
         ) {
             self.maximumReplySize = maximumReplySize
+            self.mediaType = mediaType
             self.transport = transport
             self.timeout = timeout
             self.maximumRedirects = maximumRedirects
@@ -99,7 +105,7 @@ public struct MetaClient: Sendable {
         try await call(method: .GET, address: address, path: path, body: nil)
     }
 
-    /// `POST path` with a JSON body on the node at `address`.
+    /// `POST path` with a body on the node at `address` (JSON unless ``Configuration/mediaType`` says otherwise).
     public func post(_ address: String, _ path: String, json body: [UInt8]) async throws(MetaClientError) -> Reply {
         try await call(method: .POST, address: address, path: path, body: body)
     }
@@ -226,11 +232,12 @@ public struct MetaClient: Sendable {
             head.headers.add(name: "Host", value: address)
             head.headers.add(name: "Connection", value: "close")
             head.headers.add(name: "User-Agent", value: "influxd-meta/\(MetaBuild.version)")
+            head.headers.add(name: "Accept", value: configuration.mediaType)
             if let authorization = configuration.authorization {
                 head.headers.add(name: "Authorization", value: authorization())
             }
             if let body {
-                head.headers.add(name: "Content-Type", value: "application/json")
+                head.headers.add(name: "Content-Type", value: configuration.mediaType)
                 head.headers.add(name: "Content-Length", value: "\(body.count)")
             }
             // One write for the whole request: a server that answers and closes early must not

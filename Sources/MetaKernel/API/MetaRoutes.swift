@@ -11,10 +11,11 @@ import ServiceLifecycle
 /// | `GET /debug/vars` | `entitlements`: `licenseExpiry`, `licenseType` (`none` without licensing) |
 /// | `GET /show-cluster` | the data and meta nodes, with the versions they last announced |
 /// | `GET /peers` | the Raft addresses of the members |
-/// | `POST /execute` | applies a JSON ``MetaCommand`` on the leader, answers `{"index":N}` once committed |
+/// | `POST /execute` | applies a ``MetaCommand`` on the leader, answers `{"index":N}` once committed; a protobuf `Command` (`Content-Type: application/octet-stream` or `application/x-protobuf`) gets a protobuf `Response` |
 /// | `GET /show-shards`, `POST /remove-shard`, `/truncate-shards` | shards (``ShardRoutes``) |
 /// | `GET /lease` | takes or renews a lease through Raft (``LeaseRoutes``) |
-/// | `GET /?index=N` | long poll: the metadata as JSON once its index passes N |
+/// | `GET /` | the metadata: protobuf `Data` (`application/octet-stream`), JSON with `Accept: application/json` |
+/// | `GET /?index=N` | long poll: the metadata once its index passes N, in the same two forms |
 /// | `GET /?consistent=true` | linearizable read: on the leader, after a Raft barrier (followers redirect) |
 ///
 /// Writes on a follower answer `307` with the leader's URL; with no leader, `503 {"error":"no leader"}`.
@@ -112,26 +113,32 @@ public struct MetaRoutes: Sendable {
                 status: .contentTooLarge
             )
         }
+        let format = ExecuteFormat(request)
         var command: MetaCommand
         do {
-            command = try body.withUnsafeReadableBytes { try MetaCommand.decodeJSON($0) }
+            switch format {
+            case .json: command = try body.withUnsafeReadableBytes { try MetaCommand.decodeJSON($0) }
+            case .protobuf: command = try MetaCommand.decodeProtobuf(body.readableBytesView)
+            }
+        } catch let error as ProtobufError {
+            return format.error("invalid command: \(error)", status: .badRequest)
         } catch {
-            return JSONResponse.error("invalid command: \(DecodingErrorText.describe(error))", status: .badRequest)
+            return format.error("invalid command: \(DecodingErrorText.describe(error))", status: .badRequest)
         }
         switch command {
         case .createDatabase(let name, _), .dropDatabase(let name):
             if let problem = DatabaseInfo.problem(withName: name) {
-                return JSONResponse.error(problem, status: .badRequest)
+                return format.error(problem, status: .badRequest)
             }
         case .createMetaNode, .deleteMetaNode:
-            return JSONResponse.error(
+            return format.error(
                 "\(command.typeName) is not accepted by /execute; use influxd-ctl add-meta or remove-meta",
                 status: .badRequest
             )
         case .data:
             break
         case .access:
-            return JSONResponse.error(
+            return format.error(
                 "\(command.typeName) is not accepted by /execute; use POST /user or POST /role (influxd-ctl user, role)",
                 status: .badRequest
             )
@@ -142,23 +149,23 @@ public struct MetaRoutes: Sendable {
                 retentionAutocreate: node.configuration.config.meta.retentionAutocreate
             )
         } catch {
-            return JSONResponse.error(error.message, status: .badRequest)
+            return format.error(error.message, status: .badRequest)
         }
         AuditNote.record("\(command.typeName) \(command.auditSubject)")
         if let refusal = command.refusal(for: Principal.current ?? .anonymous, in: node.store.current) {
-            return JSONResponse.error(refusal, status: .forbidden)
+            return format.error(refusal, status: .forbidden)
         }
         if let refusal = node.license.writeRefusal {
-            return JSONResponse.error(refusal, status: .forbidden)
+            return format.error(refusal, status: .forbidden)
         }
         do {
             let outcome = try await node.execute(command)
             if let problem = outcome.error {
-                return JSONResponse.raw(ExecuteReply(index: outcome.index, error: problem).json, status: .badRequest)
+                return format.reply(ExecuteReply(index: outcome.index, error: problem), status: .badRequest)
             }
-            return JSONResponse.raw(ExecuteReply(index: outcome.index, error: nil).json)
+            return format.reply(ExecuteReply(index: outcome.index, error: nil), status: .ok)
         } catch {
-            return Self.response(for: error, request: request, scheme: node.plugins.transport.scheme)
+            return format.response(for: error, request: request, scheme: node.plugins.transport.scheme)
         }
     }
 
@@ -171,7 +178,7 @@ public struct MetaRoutes: Sendable {
                     return Self.response(for: error, request: request, scheme: node.plugins.transport.scheme)
                 }
             }
-            return JSONResponse.raw(await node.store.currentJSON())
+            return await Self.metadata(node.store, for: request)
         }
         guard let index = UInt64(indexText) else {
             return JSONResponse.error("index: \"\(indexText)\" is not a non-negative integer", status: .badRequest)
@@ -203,7 +210,23 @@ public struct MetaRoutes: Sendable {
         } onGracefulShutdown: {
             waiter.cancel()
         }
-        return JSONResponse.raw(await store.currentJSON())
+        return await Self.metadata(store, for: request)
+    }
+
+    /// The store's metadata as JSON when the request accepts `application/json`, else as a
+    /// protobuf `Data`, as InfluxDB's data nodes read it. Either is encoded once per change.
+    static func metadata(_ store: MetaStore, for request: Request) async -> Response {
+        if wantsJSON(request) { return JSONResponse.raw(await store.currentJSON()) }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/octet-stream"],
+            body: ResponseBody(byteBuffer: await store.currentProtobuf())
+        )
+    }
+
+    /// Whether the request's `Accept` header names `application/json`.
+    static func wantsJSON(_ request: Request) -> Bool {
+        request.headers[values: .accept].contains { $0.lowercased().contains("application/json") }
     }
 
     /// Maps a node error to its HTTP answer: `307` to the leader, `503` without one, ...

@@ -10,16 +10,24 @@ public final class MetaStore: RaftStateMachine {
         var continuation: CheckedContinuation<MetaData, Never>
     }
 
+    /// One encoding of the metadata, made once per change however many readers ask.
+    private struct EncodingCache {
+        /// The encoding, when it was made at the current generation.
+        var ready: (generation: UInt64, buffer: ByteBuffer)?
+        /// The encoding in progress, so that concurrent readers share it.
+        var pending: (generation: UInt64, task: Task<ByteBuffer, Never>)?
+    }
+
     private struct State {
         var data = MetaData()
         var waiters: [UInt64: Waiter] = [:]
         var nextWaiterID: UInt64 = 0
-        /// Bumped by every change of `data`; keys the JSON cache.
+        /// Bumped by every change of `data`; keys the encoding caches.
         var generation: UInt64 = 0
-        /// `data` as JSON, when it was encoded at the current generation.
-        var json: (generation: UInt64, buffer: ByteBuffer)?
-        /// The encoding in progress, so that concurrent readers share it.
-        var encoding: (generation: UInt64, task: Task<ByteBuffer, Never>)?
+        /// `data` as the API's JSON.
+        var json = EncodingCache()
+        /// `data` as a protobuf `Data`.
+        var protobuf = EncodingCache()
     }
 
     private let state = Mutex(State())
@@ -102,24 +110,46 @@ public final class MetaStore: RaftStateMachine {
     /// encoded once per change however many readers ask: 1,000 long polls woken by one write
     /// share one encoding, and the buffer itself.
     public func currentJSON() async -> ByteBuffer {
+        await cached(\.json, encode: Self.encodeJSON)
+    }
+
+    /// The current metadata as a protobuf `Data` (`GET /`'s default), cached like ``currentJSON()``.
+    public func currentProtobuf() async -> ByteBuffer {
+        await cached(\.protobuf, encode: Self.encodeProtobuf)
+    }
+
+    private func cached(
+        _ cache: WritableKeyPath<State, EncodingCache> & Sendable,
+        encode: @escaping @Sendable (MetaData) -> ByteBuffer
+    ) async -> ByteBuffer {
         let (ready, pending): (ByteBuffer?, Task<ByteBuffer, Never>?) = state.withLock { state in
-            if let json = state.json, json.generation == state.generation { return (json.buffer, nil) }
-            if let encoding = state.encoding, encoding.generation == state.generation { return (nil, encoding.task) }
-            let data = state.data
             let generation = state.generation
+            if let ready = state[keyPath: cache].ready, ready.generation == generation { return (ready.buffer, nil) }
+            if let pending = state[keyPath: cache].pending, pending.generation == generation {
+                return (nil, pending.task)
+            }
+            let data = state.data
             let task = Task { [self] in
-                let buffer = Self.encodeJSON(data)
+                let buffer = encode(data)
                 self.state.withLock { state in
-                    if state.generation == generation { state.json = (generation, buffer) }
-                    if state.encoding?.generation == generation { state.encoding = nil }
+                    if state.generation == generation { state[keyPath: cache].ready = (generation, buffer) }
+                    if state[keyPath: cache].pending?.generation == generation { state[keyPath: cache].pending = nil }
                 }
                 return buffer
             }
-            state.encoding = (generation, task)
+            state[keyPath: cache].pending = (generation, task)
             return (nil, task)
         }
         if let ready { return ready }
         return await pending!.value
+    }
+
+    /// `data` as a protobuf `Data`.
+    static func encodeProtobuf(_ data: MetaData) -> ByteBuffer {
+        let bytes = MetaDataProtobuf.encode(data)
+        var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        return buffer
     }
 
     /// `data` as the API's JSON.
@@ -140,7 +170,8 @@ public final class MetaStore: RaftStateMachine {
         let (result, woken) = state.withLock { state in
             let result = body(&state.data)
             state.generation &+= 1
-            state.json = nil
+            state.json.ready = nil
+            state.protobuf.ready = nil
             var woken: [(CheckedContinuation<MetaData, Never>, MetaData)] = []
             for (id, waiter) in state.waiters where waiter.afterIndex < state.data.index {
                 woken.append((waiter.continuation, state.data))

@@ -59,7 +59,7 @@ struct AccessCommandTests {
     @Test("a snapshot written before users existed still decodes; one with users round-trips")
     func snapshots() throws {
         let old =
-            SnapshotCodec.header
+            SnapshotCodec.headerV1
             + Array(
                 #"{"clusterID":5,"dataNodes":[],"databases":[{"name":"db"}],"index":7,"maxNodeID":1,"metaNodes":[],"term":2}"#
                     .utf8
