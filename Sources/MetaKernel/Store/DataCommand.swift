@@ -9,7 +9,8 @@ public enum DataCommand: Sendable, Equatable {
     case createDataNode(httpAddress: String, tcpAddress: String, passive: Bool)
     /// Moves a data node to new addresses (`UpdateDataNodeCommand`, 26).
     case updateDataNode(id: UInt64, httpAddress: String, tcpAddress: String)
-    /// Removes a data node; its shards go to other owners (`DeleteDataNodeCommand`, 28).
+    /// Removes a data node; its orphaned shards go to other owners, fully orphaned groups are
+    /// deleted at `at` (`DeleteDataNodeCommand`, 28).
     case deleteDataNode(id: UInt64, at: Int64)
     /// Replaces a node's labels (`influxd-ctl node-labels`).
     case setNodeLabels(id: UInt64, labels: [String: String])
@@ -35,7 +36,8 @@ public enum DataCommand: Sendable, Equatable {
     case dropShard(id: UInt64, at: Int64)
     /// Adds a data node as an owner of a shard (33, after `copy-shard`).
     case addShardOwner(shardID: UInt64, nodeID: UInt64)
-    /// Removes a data node from a shard's owners (34, `influxd-ctl remove-shard`).
+    /// Removes a data node from a shard's owners (34, `influxd-ctl remove-shard`); a shard left
+    /// without owners is dropped as by ``dropShard(id:at:)``.
     case removeShardOwner(shardID: UInt64, nodeID: UInt64, at: Int64)
 
     /// Creates a continuous query (11).
@@ -48,9 +50,10 @@ public enum DataCommand: Sendable, Equatable {
     case dropSubscription(database: String, policy: String, name: String)
 
     /// Grants or renews lease `name` to `nodeID` until `now + duration` if it is free, lapsed or
-    /// already the node's. A change of holder takes the entry's Raft index as its fencing token.
+    /// already the node's. A change of holder takes the entry's Raft index as its fencing token;
+    /// `now` counts as no earlier than any `now` applied before (``MetaData/leaseClock``).
     case acquireLease(name: String, nodeID: UInt64, now: Int64, duration: Int64)
-    /// Gives lease `name` up if `nodeID` holds it.
+    /// Gives lease `name` up if `nodeID` holds it; otherwise changes nothing.
     case releaseLease(name: String, nodeID: UInt64)
 
     /// The wire name of the command's type.

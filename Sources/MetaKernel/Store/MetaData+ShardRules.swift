@@ -130,7 +130,7 @@ extension MetaData {
     /// Where shard `id` is: database position, policy, group and shard positions.
     ///
     /// Cost: a scan of every group's id range (shard ids of a group are allocated together and
-    /// kept in order), about 1 ms per 100,000 groups; only the matching group's shards are read.
+    /// kept in order), O(groups); only the matching group's shards are read.
     func shardLocation(id: UInt64) -> ShardLocation? {
         for (databasePosition, database) in databases.enumerated() {
             for (policy, info) in database.retentionPolicies.enumerated() {

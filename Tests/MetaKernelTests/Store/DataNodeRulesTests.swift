@@ -55,6 +55,10 @@ struct DataNodeRulesTests {
             log.apply(.updateDataNode(id: 1, httpAddress: "x", tcpAddress: "d2:8088")).error == "node already exists"
         )
         #expect(log.apply(.updateDataNode(id: 9, httpAddress: "x", tcpAddress: "x:1")).error == "node not found")
+        #expect(
+            log.apply(.updateDataNode(id: 1, httpAddress: "x", tcpAddress: "")).error
+                == "data node TCP address must not be empty"
+        )
         #expect(log.data.dataNode(id: 1)?.tcpAddress == "n:8088")
     }
 

@@ -45,6 +45,19 @@ struct DatabaseListTests {
         #expect(list.count == 1000 && list[499].name == "new")
     }
 
+    @Test("modify changes one record in place; a copy keeps the old record")
+    func modify() {
+        var list = DatabaseList((0..<600).map { DatabaseInfo(name: "db\($0)") })
+        let copy = list
+        let result = list.modify(at: 300) { record -> Int in
+            record.defaultRetentionPolicy = "rp"
+            return 7
+        }
+        #expect(result == 7)
+        #expect(list[300].defaultRetentionPolicy == "rp" && list[299].defaultRetentionPolicy == "")
+        #expect(copy[300].defaultRetentionPolicy == "")
+    }
+
     @Test("encodes as a plain JSON array, in order")
     func codable() throws {
         let list: DatabaseList = [DatabaseInfo(name: "b"), DatabaseInfo(name: "a")]
