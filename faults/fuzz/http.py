@@ -482,13 +482,49 @@ def case_random_body(ctx: Ctx, rng: random.Random) -> CaseResult:
     except Exception as e:  # noqa: BLE001
         res.fail(f"{method} {path} failed: {e!r}")
         return res
-    if (method, path) == ("POST", "/execute"):
-        check_execute_reply(ctx, res, body, r.status, r.body)
+    if (method, path) == ("POST", "/execute") and not AUTH_MODE:
+        # application/octet-stream selects the protobuf form: the bytes are a (bad) Command
+        check_protobuf_execute_reply(res, r.status, r.body)
     else:
         check_generic_reply(res, f"{method} {path}", r.status, r.body)
         if AUTH_MODE:
             check_unauthenticated(res, f"{method} {path}", path, r.status, r.body)
     return res
+
+
+def protobuf_response_error(data: bytes) -> str | None:
+    """The Error of a protobuf `Response{OK: false, Error}` (meta.proto), or None if `data` is not one."""
+    if not data.startswith(b"\x08\x00\x12"):
+        return None
+    length, shift, i = 0, 0, 3
+    while i < len(data):
+        byte = data[i]
+        i += 1
+        length |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            break
+    try:
+        return data[i:i + length].decode()
+    except UnicodeDecodeError:
+        return None
+
+
+def check_protobuf_execute_reply(res: CaseResult, status: int, reply_body: bytes) -> None:
+    """Random bytes sent as a protobuf Command: refused with 400 and a protobuf Response whose
+    Error is one line (stored data is checked after every case)."""
+    check_generic_reply(res, "POST /execute (protobuf)", status, reply_body)
+    if status == 200:
+        res.fail(f"/execute accepted random bytes as a protobuf Command: {reply_body[:200]!r}",
+                 "execute-accepted-bad-protobuf")
+    elif status == 400:
+        error = protobuf_response_error(reply_body)
+        if error is None or "\n" in error:
+            res.fail(f"/execute 400 without a one-line protobuf Response error: {reply_body[:200]!r}",
+                     "execute-400-no-protobuf")
+    elif status < 500:
+        res.fail(f"/execute answered unexpected {status} {reply_body[:200]!r} to a bad protobuf Command",
+                 f"execute-protobuf-unexpected-{status}")
 
 
 def route_expectation(method: str, path: str) -> set[int]:
