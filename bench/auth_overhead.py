@@ -9,7 +9,8 @@ basic auth (verified passwords are cached), bearer JWT (HS256 per request). Then
 that each need a full password check (a wrong password is never cached) against cached ones.
 With `--tls` the secured cluster also runs HTTPS and Raft over TLS (`https-enabled`, a
 self-signed certificate made with openssl for 127.0.0.1), so the ratios are those of the whole
-secured path against the plain one.
+secured path against the plain one. It also prints the CPU the three nodes and the load client
+spent per write (from /proc and the client's rusage), steadier than throughput on a busy machine.
 
     python3 bench/auth_overhead.py --bin .build/release [--quick] [--tls] [--password-hash bcrypt]
 """
@@ -136,7 +137,21 @@ def wait(predicate, timeout: float = 30.0):
     raise RuntimeError("timed out waiting for the cluster")
 
 
-def load(port: int, conns: int, per: int, prefix: str, header: str | None) -> float:
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of the processes `pids`, in seconds."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def load(port: int, conns: int, per: int, prefix: str, header: str | None,
+         cpu: list[tuple[float, float]] | None = None, pids: list[int] | None = None) -> float:
+    """Runs bench/httpload.py and returns its rps. Appends to `cpu` the pair (CPU the processes
+    `pids` spent, CPU the load client spent), each in microseconds per request."""
+    before = (cpu_seconds(pids or []), os.times())
     scheme = "https://" if port in TLS_PORTS else ""
     args = [sys.executable, f"{HERE}/httpload.py", f"{scheme}127.0.0.1:{port}", "POST", "/execute",
             '{"type":"create-database","name":"' + prefix + '-{i}"}', str(conns), str(per)]
@@ -144,6 +159,11 @@ def load(port: int, conns: int, per: int, prefix: str, header: str | None) -> fl
         args.append(f"Authorization: {header}")
     env = dict(os.environ, HTTPLOAD_CAFILE=TLS_CA) if scheme and TLS_CA else None
     out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=600, env=env).stdout
+    servers = cpu_seconds(pids or []) - before[0]
+    after = os.times()
+    client = after.children_user + after.children_system - before[1].children_user - before[1].children_system
+    if cpu is not None:
+        cpu.append((servers * 1e6 / (conns * per), client * 1e6 / (conns * per)))
     figures = {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+|nan)", out)}
     print(f"    {prefix} x{conns}: {out.strip()}", flush=True)
     if figures["errors"]:
@@ -172,6 +192,7 @@ def main() -> int:
     shapes = [(1, 100), (16, 20)] if args.quick else [(1, 500), (16, 200)]
     root = tempfile.mkdtemp(prefix="bench-auth-")
     samples: dict[str, dict[int, list[float]]] = {k: {c: [] for c, _ in shapes} for k in ("plain", "basic", "jwt")}
+    cpu: dict[str, dict[int, list[tuple[float, float]]]] = {k: {c: [] for c, _ in shapes} for k in samples}
     clusters: list[Cluster] = []
     try:
         plain = Cluster(args.bin, f"{root}/plain", False, args.password_hash)
@@ -194,9 +215,12 @@ def main() -> int:
         # moment of the machine falls on all three alike.
         for round_ in range(args.repeat):
             for c, per in shapes:
-                samples["plain"][c].append(load(plain_port, c, per, f"plain{round_}-{c}", None))
-                samples["basic"][c].append(load(port, c, per, f"basic{round_}-{c}", basic(*ADMIN)))
-                samples["jwt"][c].append(load(port, c, per, f"jwt{round_}-{c}", bearer))
+                plain_pids, pids = [p.pid for p in plain.procs], [p.pid for p in secured.procs]
+                samples["plain"][c].append(
+                    load(plain_port, c, per, f"plain{round_}-{c}", None, cpu["plain"][c], plain_pids))
+                samples["basic"][c].append(
+                    load(port, c, per, f"basic{round_}-{c}", basic(*ADMIN), cpu["basic"][c], pids))
+                samples["jwt"][c].append(load(port, c, per, f"jwt{round_}-{c}", bearer, cpu["jwt"][c], pids))
         cached = timed(port, basic(*ADMIN), 50)
         uncached = timed(port, basic(ADMIN[0], "wrong"), 20)
         none = timed(port, bearer, 50)
@@ -212,6 +236,14 @@ def main() -> int:
     for c, _ in shapes:
         p, b, j = results["plain"][c], results["basic"][c], results["jwt"][c]
         print(f"{c:>12} {p:>10.0f} {b:>10.0f} {b / p:>6.2f} {j:>10.0f} {j / p:>6.2f}")
+    print("\nCPU per write, median µs: the three nodes together / the load client (its start-up included)")
+    print(f"{'connections':>12} {'plain':>13} {'basic':>13} {'ratio':>6} {'jwt':>13} {'ratio':>6}")
+    for c, _ in shapes:
+        p, b, j = ((statistics.median(x[0] for x in cpu[k][c]), statistics.median(x[1] for x in cpu[k][c]))
+                   for k in ("plain", "basic", "jwt"))
+        print(f"{c:>12} {p[0]:>6.0f} / {p[1]:>4.0f} {b[0]:>6.0f} / {b[1]:>4.0f} {p[0] / b[0]:>6.2f} "
+              f"{j[0]:>6.0f} / {j[1]:>4.0f} {p[0] / j[0]:>6.2f}")
+    print("  (ratio: plain nodes' CPU per write over the secured nodes', comparable to the throughput ratio)")
     print("\nGET /status, median ms per request (sequential, new connection each)")
     print(f"  bearer JWT                 {none:7.2f}")
     print(f"  basic, cached password     {cached:7.2f}")

@@ -70,61 +70,79 @@ extension OpenSSLHandler {
 
     // MARK: - Application data
 
-    /// Decrypts everything buffered and passes it up, then sends anything OpenSSL produced.
+    /// Decrypts every record buffered and passes the plaintext up in one read, then sends
+    /// anything OpenSSL produced. Reads stop once OpenSSL holds nothing more to work on, so the
+    /// usual pass makes no call that can only fail for want of bytes.
     func decodeData(context: ChannelHandlerContext) {
-        while state == .active {
-            var buffer = context.channel.allocator.buffer(capacity: 16_384)
-            switch connection.read(into: &buffer) {
-            case .complete:
-                didDeliverData = true
-                readPending = false
-                context.fireChannelRead(wrapInboundOut(buffer))
-            case .incomplete:
-                writeToNetwork(context: context, promise: nil)
-                unbufferWrites(context: context)
-                return
-            case .closed:
-                // The peer sent close_notify: answer it and close.
-                beginShutdown(context: context, promise: nil)
-                return
-            case .failed(let failure):
-                connectionFailed(context: context, reason: failure.reason, kind: failure.kind)
-                return
-            }
+        guard state == .active else { return }
+        var plaintext = context.channel.allocator.buffer(capacity: connection.plaintextBound)
+        var outcome = SSLResult<Int>.incomplete
+        while connection.hasInput {
+            outcome = connection.read(into: &plaintext)
+            guard case .complete = outcome else { break }
+        }
+        if plaintext.readableBytes > 0 {
+            didDeliverData = true
+            readPending = false
+            context.fireChannelRead(wrapInboundOut(plaintext))
+        }
+        switch outcome {
+        case .complete, .incomplete:
+            writeToNetwork(context: context, promise: nil)
+            unbufferWrites(context: context)
+        case .closed:
+            // The peer sent close_notify: answer it and close (unless a handler above already did).
+            if state == .active { beginShutdown(context: context, promise: nil) }
+        case .failed(let failure):
+            if state == .active { connectionFailed(context: context, reason: failure.reason, kind: failure.kind) }
         }
     }
 
-    /// Encrypts the flushed writes and sends them in one network write whose result completes
+    /// Encrypts the flushed writes together, as few records as their size allows (one per
+    /// 16 KiB, not one per write), and sends them in one network write whose result completes
     /// their promises.
     func unbufferWrites(context: ChannelHandlerContext) {
         guard state == .active, flushedWriteCount > 0 else { return }
+        let pending = takeFlushedWrites(allocator: context.channel.allocator, eventLoop: context.eventLoop)
+        switch connection.write(pending.data) {
+        case .complete:
+            writeToNetwork(context: context, promise: pending.promise)
+        case .incomplete:
+            // OpenSSL needs to read first (never expected with memory BIOs); retry on the next read.
+            bufferedWrites.prepend(pending)
+            flushedWriteCount = 1
+        case .closed:
+            bufferedWrites.prepend(pending)
+            flushedWriteCount = 1
+            connectionFailed(context: context, reason: "the peer closed the connection (close_notify)")
+        case .failed(let failure):
+            bufferedWrites.prepend(pending)
+            flushedWriteCount = 1
+            connectionFailed(context: context, reason: failure.reason)
+        }
+    }
+
+    /// Removes the flushed writes from the buffer as one: their bytes in a single buffer (the
+    /// write itself when there is only one) and a promise that completes all of theirs.
+    func takeFlushedWrites(allocator: ByteBufferAllocator, eventLoop: any EventLoop) -> BufferedWrite {
+        let count = flushedWriteCount
+        flushedWriteCount = 0
+        if count == 1, let only = bufferedWrites.popFirst() {
+            return only
+        }
+        var data = allocator.buffer(capacity: bufferedWrites.prefix(count).reduce(0) { $0 + $1.data.readableBytes })
         var promises: [EventLoopPromise<Void>] = []
-        writing: while flushedWriteCount > 0, let write = bufferedWrites.first {
-            switch connection.write(write.data) {
-            case .complete:
-                bufferedWrites.removeFirst()
-                flushedWriteCount -= 1
-                if let promise = write.promise { promises.append(promise) }
-            case .incomplete:
-                // OpenSSL needs to read first (never expected with memory BIOs); retry on the next read.
-                break writing
-            case .closed:
-                connectionFailed(context: context, reason: "the peer closed the connection (close_notify)")
-                return
-            case .failed(let failure):
-                connectionFailed(context: context, reason: failure.reason)
-                return
-            }
+        for _ in 0..<count {
+            let write = bufferedWrites.removeFirst()
+            data.writeImmutableBuffer(write.data)
+            if let promise = write.promise { promises.append(promise) }
         }
-        var networkPromise: EventLoopPromise<Void>?
-        if !promises.isEmpty {
-            let promise = context.eventLoop.makePromise(of: Void.self)
-            promise.futureResult.whenComplete { [promises] result in
-                for each in promises { each.completeWith(result) }
-            }
-            networkPromise = promise
+        guard !promises.isEmpty else { return BufferedWrite(data: data, promise: nil) }
+        let promise = eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { [promises] result in
+            for each in promises { each.completeWith(result) }
         }
-        writeToNetwork(context: context, promise: networkPromise)
+        return BufferedWrite(data: data, promise: promise)
     }
 
     /// Reports a broken record layer and closes.

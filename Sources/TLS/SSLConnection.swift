@@ -177,11 +177,29 @@ final class SSLConnection {
         perform { SSL_do_handshake(ssl) }
     }
 
-    /// Decrypts at most one record's worth of application data into `buffer`.
+    /// Whether OpenSSL has bytes to work on: ciphertext from the network not yet read, or a
+    /// record (or plaintext) it holds. Once both are gone, a read could only say "incomplete".
+    var hasInput: Bool {
+        BIO_ctrl_pending(fromNetwork) > 0 || SSL_has_pending(ssl) == 1
+    }
+
+    /// The most plaintext the bytes held can yield (plaintext is never longer than its record),
+    /// capped at one record's worth; at least 1.
+    var plaintextBound: Int {
+        let held = Int(BIO_ctrl_pending(fromNetwork)) + Int(max(0, SSL_pending(ssl)))
+        return min(max(held, 1), Self.maximumRecordPlaintext)
+    }
+
+    /// The largest plaintext one TLS record carries.
+    static let maximumRecordPlaintext = 16_384
+
+    /// Decrypts at most one record's worth of application data into `buffer`, appending to
+    /// what it holds; the space reserved is what the held ciphertext can yield, so a small
+    /// message gets a small buffer.
     func read(into buffer: inout ByteBuffer) -> SSLResult<Int> {
         var count = 0
         var result: SSLResult<Void> = .incomplete
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 16_384) { space in
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: plaintextBound) { space in
             var read = 0
             result = perform { SSL_read_ex(ssl, space.baseAddress, space.count, &read) }
             count = read

@@ -7,6 +7,8 @@ final class Recorder: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     var received = ByteBuffer()
+    /// How many reads brought `received`.
+    var reads = 0
     var tlsEvents: [TLSUserEvent] = []
     var otherEvents: [String] = []
     var errors: [any Error] = []
@@ -17,6 +19,7 @@ final class Recorder: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
+        reads += 1
         received.writeBuffer(&bytes)
     }
 
