@@ -5,7 +5,7 @@ golang-github-influxdb-influxdb-dev) is compiled by ``protoc --python_out`` into
 directory, and Python's ``protobuf`` package reads a running node's ``GET /`` with it: every
 required field present, the field numbers of the original. The same module builds a
 ``Command`` (extension 103, CreateDatabaseCommand) for ``POST /execute`` and reads the
-``Response``.
+``Response``; the data nodes join through ``/add-data`` against listening sockets.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ import http.client
 import importlib.util
 import json
 import shutil
+import socket
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -109,13 +111,25 @@ def test_get_decodes_with_influxdb_meta_proto(node, meta_pb2):
                            {"Content-Type": "application/json"})
     assert status == 200
 
-    # data nodes, a policy and a shard group, through meta.proto's own commands (25, 5, 9)
-    for host in ("d1", "d2"):
-        command = meta_pb2.Command(type=meta_pb2.Command.CreateDataNodeCommand)
-        body = command.Extensions[meta_pb2.CreateDataNodeCommand.command]
-        body.HTTPAddr, body.TCPAddr = f"{host}:8086", f"{host}:8088"
-        status, response = execute_protobuf(node, meta_pb2, command)
-        assert status == 200 and response.OK, response
+    # meta.proto's CreateDataNodeCommand (25) is refused by /execute: data nodes join through
+    # /add-data, which first dials them, so two listening sockets stand in for them
+    command = meta_pb2.Command(type=meta_pb2.Command.CreateDataNodeCommand)
+    body = command.Extensions[meta_pb2.CreateDataNodeCommand.command]
+    body.HTTPAddr, body.TCPAddr = "d0:8086", "d0:8088"
+    status, response = execute_protobuf(node, meta_pb2, command)
+    assert status == 400 and not response.OK and "add-data" in response.Error, response
+    listeners = [socket.create_server(("127.0.0.1", 0)) for _ in range(2)]
+    tcp = [f"127.0.0.1:{listener.getsockname()[1]}" for listener in listeners]
+    try:
+        for address, host in zip(tcp, ("d1", "d2")):
+            form = urllib.parse.urlencode({"addr": address, "httpAddr": f"{host}:8086"}).encode()
+            status, _, reply = request(node, "POST", "/add-data", form,
+                                       {"Content-Type": "application/x-www-form-urlencoded"})
+            assert status == 200, reply
+    finally:
+        for listener in listeners:
+            listener.close()
+    # a policy and a shard group, through meta.proto's own commands (5, 9)
     command = meta_pb2.Command(type=meta_pb2.Command.CreateRetentionPolicyCommand)
     body = command.Extensions[meta_pb2.CreateRetentionPolicyCommand.command]
     body.Database = "proto-db"
@@ -145,7 +159,7 @@ def test_get_decodes_with_influxdb_meta_proto(node, meta_pb2):
         (n["id"], n["httpAddress"], n["tcpAddress"]) for n in expected["metaNodes"]
     ] == [(1, f"127.0.0.1:{node.http_port}", f"127.0.0.1:{node.raft_port}")]
     assert list(data.Nodes) == []  # legacy, never written
-    assert [(n.ID, n.Host, n.TCPHost) for n in data.DataNodes] == [(2, "d1:8086", "d1:8088"), (3, "d2:8086", "d2:8088")]
+    assert [(n.ID, n.Host, n.TCPHost) for n in data.DataNodes] == [(2, "d1:8086", tcp[0]), (3, "d2:8086", tcp[1])]
     assert data.MaxShardGroupID == expected["maxShardGroupID"] == 1
     assert data.MaxShardID == expected["maxShardID"] >= 1
     policy = next(rp for rp in data.Databases[1].RetentionPolicies if rp.Name == "rp")
