@@ -11,6 +11,7 @@ packages=(
     python3                             # the fault suite, its checkers and fuzzers
     strace                              # tests: no descriptor used after close
     dnsmasq-base                        # DNS discovery tests: a real DNS server (A, AAAA, SRV)
+    dpkg-dev rpm binutils               # scripts/package.sh: dpkg-shlibdeps, rpmbuild, strip
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
