@@ -272,8 +272,8 @@ ctl() {
 i=0
 for h in "${hosts[@]}"; do
     i=$((i + 1))
-    out=$(ctl enterprise-meta-01 join "$h:8091" 2>&1 || true)
-    [ "$out" = "Added meta node $i at $h:8091" ] || log "join $h printed: $out"
+    out=$(ctl enterprise-meta-01 join "$h:8091" 2> "$work/join.err" || true)
+    [ "$out" = "Added meta node $i at $h:8091" ] || log "join $h printed: $out $(cat "$work/join.err")"
     check "join $h prints the guide's line" [ "$out" = "Added meta node $i at $h:8091" ]
 done
 expected=$'Meta Nodes\n==========\nTCP Address\nenterprise-meta-01:8091\nenterprise-meta-02:8091\nenterprise-meta-03:8091'
