@@ -365,6 +365,18 @@ for h in "${hosts[@]}"; do
     check "purge stopped the node on $h" wait_for 10 "no influxd-meta on $h" on "$h" "! pgrep -x influxd-meta"
 done
 
+# `apt install ./influxdb-meta_….deb` pulls what the binaries link: on a host without libraft2,
+# apt's plan (simulated, nothing downloaded) installs it with the package.
+h=enterprise-meta-03
+if on "$h" "test -n \"\$(ls /var/lib/apt/lists/ | grep _Packages)\""; then
+    on "$h" "dpkg -r libraft-dev libraft2 > /dev/null 2>&1" || true
+    plan=$(on "$h" "apt-get install -s /srv/packages/$(basename "$deb2") 2>&1" || true)
+    grep -q "^Inst libraft2 " <<< "$plan" || log "apt's plan: $plan"
+    check "apt install ./$(basename "$deb2") pulls libraft2" grep -q "^Inst libraft2 " <<< "$plan"
+else
+    log "skipped: apt's plan for the .deb (no apt lists; apt-get update first)"
+fi
+
 log "measured: package install to a node answering /ping (dpkg -i, config in place, service start): $install_to_ping ms"
 echo "seed-package-netns: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
