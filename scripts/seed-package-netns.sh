@@ -361,6 +361,7 @@ check "$h is a member again with the state purge kept" wait_for 20 "show on $h" 
 check "$h has every write after the reinstall" has_every_write "$h"
 
 for h in "${hosts[@]}"; do
+    on "$h" "cp /etc/influxdb/influxdb-meta.conf /root/influxdb-meta.conf.edited"
     check "dpkg -P on $h" on "$h" "dpkg -P influxdb-meta > /dev/null 2>&1"
     check "purge stopped the node on $h" wait_for 10 "no influxd-meta on $h" on "$h" "! pgrep -x influxd-meta"
 done
@@ -375,6 +376,20 @@ if on "$h" "test -n \"\$(ls /var/lib/apt/lists/ | grep _Packages)\""; then
     check "apt install ./$(basename "$deb2") pulls libraft2" grep -q "^Inst libraft2 " <<< "$plan"
 else
     log "skipped: apt's plan for the .deb (no apt lists; apt-get update first)"
+fi
+
+# The .rpm's scriptlets, on a host whose rpm database knows no libraries (--nodeps): user, folders,
+# config mode, the init script under /etc/rc.d/init.d, and erase stopping the node.
+h=enterprise-meta-01
+if [ -n "$rpm1" ]; then
+    check "rpm -i on $h" on "$h" "rpm -i --nodeps /srv/packages/$(basename "$rpm1") > /dev/null 2>&1"
+    check "the .rpm's config is root:influxdb 0640" [ "$(on "$h" "stat -c '%U:%G %a' /etc/influxdb/influxdb-meta.conf")" = "root:influxdb 640" ]
+    check "the .rpm's node starts from /etc/rc.d/init.d" on "$h" \
+        "cp /root/influxdb-meta.conf.edited /etc/influxdb/influxdb-meta.conf && /etc/rc.d/init.d/influxdb-meta start > /dev/null"
+    check "$h answers /ping (from the .rpm)" wait_for 30 "$h /ping" api "$h" /ping
+    check "ps on $h shows the guide's line (from the .rpm)" guide_ps_line "$h"
+    check "rpm -e on $h" on "$h" "rpm -e influxdb-meta > /dev/null 2>&1"
+    check "rpm -e stopped the node and took the binaries" on "$h" "! pgrep -x influxd-meta && test ! -e /usr/bin/influxd-meta"
 fi
 
 log "measured: package install to a node answering /ping (dpkg -i, config in place, service start): $install_to_ping ms"
