@@ -13,6 +13,7 @@ packages=(
     dnsmasq-base                        # DNS discovery tests: a real DNS server (A, AAAA, SRV)
     protobuf-compiler                   # protoc: scripts/generate-proto.sh, the wire-format test, tools/datanode-sim
     golang-github-influxdb-influxdb-dev # InfluxDB 1.x's meta.proto, which the wire-format test and the simulator decode with
+    dpkg-dev rpm binutils               # scripts/package.sh: dpkg-shlibdeps, rpmbuild, strip
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

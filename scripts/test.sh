@@ -7,7 +7,9 @@
 #   3. as root, the fault-injection suite in short mode (python3 -m faults);
 #   4. the release build the README's run command makes (scripts/build-release.sh: whole-module
 #      optimisation and a static runtime catch what a debug build does not), and its programs
-#      start (`version`, `-help`).
+#      start (`version`, `-help`);
+#   5. as root, the packages made from it (scripts/package.sh) installed, started, joined,
+#      upgraded, restarted and purged on three namespace hosts (scripts/seed-package-netns.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests
@@ -29,3 +31,8 @@ for run in "influxd-meta version" "influxd-ctl -help" "influx-license --help"; d
     "$release"/$run >/dev/null || { echo "test: the release build's \"$run\" failed" >&2; exit 1; }
 done
 echo "release build: ok ($release)"
+if [ "$(id -u)" -eq 0 ]; then
+    INFLUXD_RELEASE_DIR="$release" scripts/seed-package-netns.sh
+else
+    echo "skipped: the package installation test (scripts/seed-package-netns.sh) needs root"
+fi

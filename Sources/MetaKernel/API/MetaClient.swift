@@ -214,7 +214,7 @@ public struct MetaClient: Sendable {
         let transport = configuration.transport
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(.seconds(5))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try transport.configureConnected(channel, serverName: serverName)

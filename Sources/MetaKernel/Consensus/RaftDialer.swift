@@ -79,7 +79,7 @@ public struct RaftDialer: Sendable {
         try await eachAddress(of: address) { target, ip in
             let channel = try await ClientBootstrap(group: group)
                 .connectTimeout(connectTimeout)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .channelOption(.autoRead, value: false)
                 .channelInitializer { [transport] channel in
                     channel.eventLoop.makeCompletedFuture {

@@ -68,7 +68,7 @@ final class RaftTransportBridge: @unchecked Sendable {
         let authentication = dialer.authentication
         let channel = try await ServerBootstrap(group: dialer.group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try transport.configureAccepted(channel, on: .raft)
