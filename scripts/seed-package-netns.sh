@@ -241,7 +241,7 @@ done
 on enterprise-meta-02 "sha256sum /etc/influxdb/influxdb-meta.conf" > "$work/conf.sha256"
 
 # --- 3. start -----------------------------------------------------------------------------------------
-api() { on "$1" "curl -sf http://$1:8091$2"; }
+api() { on "$1" "curl -sf -H 'Accept: application/json' http://$1:8091$2"; }
 ps_line() { on "$1" "ps aux | grep -v grep | grep influxdb-meta"; }
 guide_ps_line() { # one line: user influxdb, the guide's command line
     local lines
