@@ -46,7 +46,8 @@ extension InfluxdCtl {
                 Ctl.fail("backup", "cannot create the backup directory \(directory): \(error)")
             }
             let connection = CtlConnection.open("backup")
-            let client = connection.client(mediaType: "application/octet-stream")
+            let bar = ProgressBar(prefix: "Backing up meta data... ")
+            let client = connection.client(mediaType: "application/octet-stream", progress: bar?.update)
             print("Backing up meta data... ", terminator: "")
             fflush(nil)
             let bytes: [UInt8]
@@ -89,6 +90,7 @@ extension InfluxdCtl {
                 print("")
                 Ctl.fail("backup", "cannot write the backup into \(directory): \(error)")
             }
+            bar?.finish()
             print("Done. \(bytes.count) bytes transferred")
             let elapsed = GoDuration(ContinuousClock.now - started)
             print("Backed up to \(directory) in \(elapsed), transferred \(bytes.count) bytes")

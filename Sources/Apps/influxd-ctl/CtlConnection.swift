@@ -26,7 +26,11 @@ struct CtlConnection {
 
     /// A client for ``bind`` and the nodes it names, bounded by `timeout` (default `-timeout`);
     /// `mediaType` is the bodies' and answers' media type (protobuf for backup and restore).
-    func client(timeout override: Duration? = nil, mediaType: String = "application/json") -> MetaClient {
+    func client(
+        timeout override: Duration? = nil,
+        mediaType: String = "application/json",
+        progress: (@Sendable (Int, Int?) -> Void)? = nil
+    ) -> MetaClient {
         MetaClient(
             configuration: .init(
                 transport: plugins.transport,
@@ -34,7 +38,8 @@ struct CtlConnection {
                 discovery: usesDiscovery ? plugins.discovery : nil,
                 authorization: authorization,
                 maximumReplySize: 1 << 30,
-                mediaType: mediaType
+                mediaType: mediaType,
+                progress: progress
             )
         )
     }
