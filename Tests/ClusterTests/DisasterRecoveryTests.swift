@@ -53,6 +53,12 @@ struct DisasterRecoveryTests {
 
         let root = try makeTemporaryDirectory("fresh")
         let fresh = try (1...2).map { try MetaProcess(root: "\(root)/node\($0)") }
+        // -recover on a node that was never in a cluster refuses to start.
+        try fresh[0].start(["-recover"])
+        #expect(await fresh[0].waitForExit() != 0)
+        #expect(
+            fresh[0].log.contains("holds no cluster state (node.json and raft/); run -recover on a surviving member")
+        )
         let grown = TestCluster(nodes: [survivor] + fresh)
         for node in fresh {
             try node.start()
