@@ -37,7 +37,7 @@ extension InfluxdCtl {
             do {
                 bytes = Array(try Data(contentsOf: metaPath))
             } catch {
-                Ctl.fail("restore", "cannot read \(metaPath.path()), named by \(manifestName): \(error)")
+                Ctl.fail("restore", "cannot read \(metaPath.path()), named by \(manifestName): \(Self.reason(error))")
             }
             guard bytes.count == manifest.meta.size, SHA256Digest.hex(bytes) == manifest.meta.sha256 else {
                 Ctl.fail(
@@ -74,7 +74,10 @@ extension InfluxdCtl {
             do {
                 names = try FileManager.default.contentsOfDirectory(atPath: directory)
             } catch {
-                Ctl.fail("restore", "cannot read the backup directory \(directory): \(error)")
+                Ctl.fail(
+                    "restore",
+                    "cannot read the backup directory \(directory): \(Self.reason(error)); give the directory influxd-ctl backup wrote"
+                )
             }
             guard let name = names.filter({ $0.hasSuffix(".manifest") }).max() else {
                 Ctl.fail("restore", "\(directory) holds no .manifest file; give the directory influxd-ctl backup wrote")
@@ -98,6 +101,15 @@ extension InfluxdCtl {
                 Ctl.fail("restore", "\(path.path()) names \(manifest.meta.file), outside the backup directory")
             }
             return (path.path(), manifest)
+        }
+
+        /// A file error in a few words.
+        static func reason(_ error: any Error) -> String {
+            switch (error as? CocoaError)?.code {
+            case .fileReadNoSuchFile?, .fileNoSuchFile?: "no such file or directory"
+            case .fileReadNoPermission?: "permission denied"
+            default: "\(error)"
+            }
         }
 
         private struct FormatVersion: Decodable {
