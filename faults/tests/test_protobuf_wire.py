@@ -182,7 +182,7 @@ def test_bad_protobuf_command_is_refused_in_protobuf(node, meta_pb2):
     response = meta_pb2.Response.FromString(body)
     assert not response.OK
     assert response.Error.startswith("invalid command: Command does not decode") and "\n" not in response.Error
-    # meta.proto's SetDataCommand (17) is not accepted
-    command = meta_pb2.Command(type=meta_pb2.Command.SetDataCommand)
+    # meta.proto's RemovePeerCommand (23) is not accepted
+    command = meta_pb2.Command(type=meta_pb2.Command.RemovePeerCommand)
     status, response = execute_protobuf(node, meta_pb2, command)
     assert status == 400 and "is not supported by influxd-meta" in response.Error

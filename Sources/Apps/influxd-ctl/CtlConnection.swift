@@ -24,14 +24,22 @@ struct CtlConnection {
     /// The `Authorization` header for each request, if credentials were given.
     let authorization: (@Sendable () -> String)?
 
-    /// A client for ``bind`` and the nodes it names, bounded by `timeout` (default `-timeout`).
-    func client(timeout override: Duration? = nil) -> MetaClient {
+    /// A client for ``bind`` and the nodes it names, bounded by `timeout` (default `-timeout`);
+    /// `mediaType` is the bodies' and answers' media type (protobuf for backup and restore).
+    func client(
+        timeout override: Duration? = nil,
+        mediaType: String = "application/json",
+        progress: (@Sendable (Int, Int?) -> Void)? = nil
+    ) -> MetaClient {
         MetaClient(
             configuration: .init(
                 transport: plugins.transport,
                 timeout: override ?? timeout,
                 discovery: usesDiscovery ? plugins.discovery : nil,
-                authorization: authorization
+                authorization: authorization,
+                maximumReplySize: 1 << 30,
+                mediaType: mediaType,
+                progress: progress
             )
         )
     }

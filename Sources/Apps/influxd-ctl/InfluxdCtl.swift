@@ -11,7 +11,7 @@ struct InfluxdCtl: AsyncParsableCommand {
         subcommands: [
             Show.self, Join.self, AddMeta.self, RemoveMeta.self, Leave.self, AddData.self, RemoveData.self,
             UpdateData.self, ShowShards.self, RemoveShard.self, TruncateShards.self, Verify.self, Token.self,
-            User.self, Role.self,
+            User.self, Role.self, Backup.self, Restore.self,
         ]
     )
 

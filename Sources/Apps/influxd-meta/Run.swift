@@ -18,6 +18,13 @@ extension InfluxdMeta {
         )
         var singleServer = false
 
+        @Flag(
+            name: .customLong("recover", withSingleDash: true),
+            help:
+                "Disaster recovery: make this node the only voter of its cluster (libraft's raft_recover), when a majority is lost for good."
+        )
+        var recover = false
+
         @Option(name: .customLong("pidfile", withSingleDash: true), help: "Write the process id to this file.")
         var pidfile: String?
 
@@ -43,6 +50,7 @@ extension InfluxdMeta {
                 try await MetaServer.run(
                     config: loaded.config,
                     singleServer: singleServer,
+                    recover: recover,
                     catalog: catalog,
                     logger: logger
                 )

@@ -44,6 +44,7 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
         case "/join", "/add-meta", "/remove": .nodeOr(.addRemoveNode)
         case "/add-data", "/remove-data", "/update-data", "/announce": .nodeOr(.addRemoveNode)
         case "/" where method == .get: .nodeOrAdmin
+        case "/restore": .nodeOrAdmin
         default: .user
         }
     }

@@ -28,6 +28,9 @@ public struct MetaClient: Sendable {
         /// (`Accept`): JSON, or `application/octet-stream` for the protobuf forms of `GET /` and
         /// `POST /execute`.
         public var mediaType: String
+        /// Called as an answer's body arrives: bytes so far and the `Content-Length`, if sent
+        /// (`influxd-ctl backup`'s progress bar); `nil` for none.
+        public var progress: (@Sendable (_ received: Int, _ expected: Int?) -> Void)?
 
         /// Creates a configuration; answers are capped at 256 MiB unless `maximumReplySize` says otherwise.
         public init(
@@ -37,8 +40,10 @@ public struct MetaClient: Sendable {
             discovery: (any PeerDiscovery)? = nil,
             authorization: (@Sendable () -> String)? = nil,
             maximumReplySize: Int = 256 << 20,
-            mediaType: String = "application/json"
+            mediaType: String = "application/json",
+            progress: (@Sendable (_ received: Int, _ expected: Int?) -> Void)? = nil
         ) {
+            self.progress = progress
             self.maximumReplySize = maximumReplySize
             self.mediaType = mediaType
             self.transport = transport
@@ -255,11 +260,13 @@ public struct MetaClient: Sendable {
             var status = 0
             var headers = HTTPHeaders()
             var collected: [UInt8] = []
+            var expected: Int?
             loop: for try await part in inbound {
                 switch part {
                 case .head(let response):
                     status = Int(response.status.code)
                     headers = response.headers
+                    expected = headers.first(name: "Content-Length").flatMap { Int($0) }
                 case .body(let buffer):
                     guard collected.count + buffer.readableBytes <= configuration.maximumReplySize else {
                         throw MetaClientError(
@@ -268,6 +275,7 @@ public struct MetaClient: Sendable {
                         )
                     }
                     collected.append(contentsOf: buffer.readableBytesView)
+                    configuration.progress?(collected.count, expected)
                 case .end:
                     break loop
                 }

@@ -7,6 +7,7 @@ extension MetaCommand {
         case .deleteMetaNode(let id): "\(id)"
         case .access(let command): "\"\(command.name)\""
         case .data(let command): command.typeName
+        case .setData(let data): "cluster \(data.clusterID) at index \(data.index)"
         }
     }
 
@@ -15,7 +16,7 @@ extension MetaCommand {
         switch self {
         case .createDatabase(let name, _): principal.refusal(.createDatabase, on: name, in: data)
         case .dropDatabase(let name): principal.refusal(.dropDatabase, on: name, in: data)
-        case .createMetaNode, .deleteMetaNode, .access: principal.adminRefusal
+        case .createMetaNode, .deleteMetaNode, .access, .setData: principal.adminRefusal
         case .data(let command):
             principal.refusal(command.requiredPermission.permission, on: command.requiredPermission.database, in: data)
         }

@@ -44,6 +44,7 @@ public struct MetaRoutes: Sendable {
         router.get("/peers") { _, _ in await peers() }
         router.post("/execute") { request, _ in await execute(request) }
         ShardRoutes(node: node).register(on: router)
+        RestoreRoutes(node: node).register(on: router)
         LeaseRoutes(node: node).register(on: router)
         router.get("/") { request, _ in await poll(request) }
         DataNodeRoutes(node: node).register(on: router)
@@ -137,6 +138,11 @@ public struct MetaRoutes: Sendable {
             )
         case .data:
             break
+        case .setData:
+            return format.error(
+                "set-data is not accepted by /execute; use POST /restore (influxd-ctl restore)",
+                status: .badRequest
+            )
         case .access:
             return format.error(
                 "\(command.typeName) is not accepted by /execute; use POST /user or POST /role (influxd-ctl user, role)",

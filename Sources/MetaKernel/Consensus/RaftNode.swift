@@ -165,7 +165,9 @@ public final class RaftNode: @unchecked Sendable {
     /// - Throws: ``RaftError`` when libraft cannot start (bad directory, corrupt log), the
     ///   dialer's error when the Raft port cannot be bound, or a one-line error when the loaded
     ///   libraft is not a release this build was tested with (``checkLibraft()``).
-    public func start(bootstrapping: Bool) async throws {
+    /// - Parameter recovering: force a configuration with this node as the only voter
+    ///   (`raft_recover`, before `raft_start`): disaster recovery after losing a majority for good.
+    public func start(bootstrapping: Bool, recovering: Bool = false) async throws {
         try Self.checkLibraft()
         // libuv writes to libraft's sockets with write(2): without this, a peer that hung up
         // (EPIPE) would kill the process with SIGPIPE instead of failing the write.
@@ -175,7 +177,7 @@ public final class RaftNode: @unchecked Sendable {
         do {
             try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
                 LoopThread.spawn(name: "raft-loop") { [self] in
-                    runLoop(bootstrapping: bootstrapping, started: started)
+                    runLoop(bootstrapping: bootstrapping, recovering: recovering, started: started)
                 }
             }
         } catch {
@@ -257,7 +259,7 @@ public final class RaftNode: @unchecked Sendable {
         flush()
     }
 
-    private func runLoop(bootstrapping: Bool, started: CheckedContinuation<Void, any Error>) {
+    private func runLoop(bootstrapping: Bool, recovering: Bool, started: CheckedContinuation<Void, any Error>) {
         uv_loop_init(loop)
         wakeup.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         uv_async_init(loop, wakeup) { handle in
@@ -272,7 +274,7 @@ public final class RaftNode: @unchecked Sendable {
         afterIO.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         inbox.withLock { $0.accepting = true }
         do throws(RaftError) {
-            try setUpRaft(bootstrapping: bootstrapping)
+            try setUpRaft(bootstrapping: bootstrapping, recovering: recovering)
             uv_check_start(afterIO) { handle in
                 guard let handle, let data = handle.pointee.data else { return }
                 let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
@@ -304,7 +306,7 @@ public final class RaftNode: @unchecked Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    private func setUpRaft(bootstrapping: Bool) throws(RaftError) {
+    private func setUpRaft(bootstrapping: Bool, recovering: Bool) throws(RaftError) {
         let c = configuration
         bridge.install(into: transport, loop: loop)
         var rv = raft_uv_init(io, loop, c.directory, transport)
@@ -332,6 +334,17 @@ public final class RaftNode: @unchecked Sendable {
             rv = raft_bootstrap(server, &conf)
             guard rv == 0 || rv == RAFT_CANTBOOTSTRAP else {
                 throw RaftError(code: rv, operation: "raft_bootstrap", detail: String(cString: raft_errmsg(server)))
+            }
+        }
+        if recovering {
+            var conf = raft_configuration()
+            raft_configuration_init(&conf)
+            defer { raft_configuration_close(&conf) }
+            rv = raft_configuration_add(&conf, c.id, c.address, RAFT_VOTER)
+            guard rv == 0 else { throw RaftError(code: rv, operation: "raft_configuration_add") }
+            rv = raft_recover(server, &conf)
+            guard rv == 0 else {
+                throw RaftError(code: rv, operation: "raft_recover", detail: String(cString: raft_errmsg(server)))
             }
         }
         rv = raft_start(server)

@@ -12,9 +12,12 @@ public final class MetaNode: Sendable {
         public var config: MetaConfig
         /// `-single-server`: bootstrap a one-node cluster when there is no state.
         public var singleServer: Bool
+        /// `-recover`: start as the only voter of the cluster (``RaftNode/start(bootstrapping:recovering:)``).
+        public var recover: Bool
 
         /// Creates a configuration.
-        public init(config: MetaConfig, singleServer: Bool = false) {
+        public init(config: MetaConfig, singleServer: Bool = false, recover: Bool = false) {
+            self.recover = recover
             self.config = config
             self.singleServer = singleServer
         }
@@ -96,6 +99,18 @@ public final class MetaNode: Sendable {
             identity = fresh
             logger.info("bootstrapping a single-server cluster", metadata: ["raft": "\(raftAddress)"])
         }
+        if configuration.recover {
+            guard let identity, Self.raftHasState(in: "\(dir)/raft") else {
+                throw MetaNodeError(
+                    .badState,
+                    "-recover: \(dir) holds no cluster state (node.json and raft/); run -recover on a surviving member's [meta] dir"
+                )
+            }
+            logger.warning(
+                "-recover: forcing a configuration with this node as the only voter",
+                metadata: ["id": "\(identity.id)", "raft": "\(identity.raftAddress)"]
+            )
+        }
         spawn { [self] in await watchRaft() }
         spawn { [self] in await gossipAnnouncements() }
         guard let identity else {
@@ -109,14 +124,15 @@ public final class MetaNode: Sendable {
         let unfinished = identity.id == 1 && !Self.raftHasState(in: "\(dir)/raft")
         try await startRaft(
             identity: identity,
-            bootstrapping: identity.id == 1 && (configuration.singleServer || unfinished)
+            bootstrapping: identity.id == 1 && (configuration.singleServer || unfinished),
+            recovering: configuration.recover
         )
         if identity.id == 1 {
             spawn { [self] in await registerSelfWhenLeader(identity: identity) }
         }
     }
 
-    func startRaft(identity: NodeIdentity, bootstrapping: Bool) async throws {
+    func startRaft(identity: NodeIdentity, bootstrapping: Bool, recovering: Bool = false) async throws {
         let meta = configuration.config.meta
         let election = meta.electionTimeout.duration
         let heartbeat = min(max(meta.heartbeatTimeout.duration / 10, .milliseconds(10)), election / 2)
@@ -144,7 +160,7 @@ public final class MetaNode: Sendable {
             ),
             logger: logger
         )
-        try await node.start(bootstrapping: bootstrapping)
+        try await node.start(bootstrapping: bootstrapping, recovering: recovering)
         raftNode.withLock { $0 = node }
         raftIdentity.withLock { $0 = identity }
         let waiting = joinWaiters.withLock { waiters in

@@ -19,6 +19,7 @@ public enum MetaServer {
     public static func run(
         config: MetaConfig,
         singleServer: Bool,
+        recover: Bool = false,
         catalog: PluginCatalog,
         logger: Logger,
         onReady: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -43,7 +44,7 @@ public enum MetaServer {
             )
         }
         let node = try MetaNode(
-            configuration: MetaNode.Configuration(config: config, singleServer: singleServer),
+            configuration: MetaNode.Configuration(config: config, singleServer: singleServer, recover: recover),
             plugins: plugins,
             logger: logger
         )

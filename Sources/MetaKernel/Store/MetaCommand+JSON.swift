@@ -11,6 +11,9 @@ extension MetaCommand {
         if case .data = self {
             return Self.encodedByFoundation(self, escapingSlashes: escapingSlashes)
         }
+        if case .setData = self {
+            return Self.encodedByFoundation(self, escapingSlashes: escapingSlashes)
+        }
         if case .createDatabase(_, let policy) = self, policy != nil {
             return Self.encodedByFoundation(self, escapingSlashes: escapingSlashes)
         }
@@ -34,7 +37,7 @@ extension MetaCommand {
             writer.raw(#""name":"#)
             writer.string(name)
             writer.raw(#",""#)
-        case .access, .data:
+        case .access, .data, .setData:
             break
         }
         writer.raw(#"type":"#)

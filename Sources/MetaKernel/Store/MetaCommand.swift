@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// A change to ``MetaData``. Commands are what the Raft log stores and what `POST /execute` takes.
 ///
 /// The JSON form carries a `type` discriminator, e.g. `{"type":"create-database","name":"db0"}`.
@@ -15,6 +17,9 @@ public enum MetaCommand: Sendable, Equatable {
     case access(AccessCommand)
     /// Changes data nodes, retention policies, shards, queries, subscriptions or leases (``DataCommand``).
     case data(DataCommand)
+    /// Replaces the metadata with a backup's (`influxd-ctl restore`), keeping the live cluster's
+    /// own identity and meta nodes (``MetaData/restore(_:)``). Protobuf `SetDataCommand` (17).
+    case setData(MetaData)
 
     /// The wire name of the command's type.
     public var typeName: String {
@@ -25,13 +30,14 @@ public enum MetaCommand: Sendable, Equatable {
         case .dropDatabase: "drop-database"
         case .access(let command): command.typeName
         case .data(let command): command.typeName
+        case .setData: "set-data"
         }
     }
 
     /// Every type name `POST /execute` understands.
     public static let typeNames =
-        ["create-meta-node", "delete-meta-node", "create-database", "drop-database"] + AccessCommand.typeNames
-        + DataCommand.typeNames
+        ["create-meta-node", "delete-meta-node", "create-database", "drop-database", "set-data"]
+        + AccessCommand.typeNames + DataCommand.typeNames
 }
 
 extension MetaCommand: Codable {
@@ -43,6 +49,7 @@ extension MetaCommand: Codable {
         case id
         case name
         case retentionPolicy
+        case data
     }
 
     /// Decodes a command from its JSON form; an unknown `type` names the types that exist.
@@ -65,6 +72,26 @@ extension MetaCommand: Codable {
             )
         case "drop-database":
             self = .dropDatabase(name: try c.decode(String.self, forKey: .name))
+        case "set-data":
+            // The metadata travels as the base64 of its protobuf `Data`: compact, and read by
+            // the hand-written decoder rather than `Codable`.
+            let text = try c.decode(String.self, forKey: .data)
+            guard let bytes = Data(base64Encoded: text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .data,
+                    in: c,
+                    debugDescription: "set-data: data is not base64"
+                )
+            }
+            do {
+                self = .setData(try MetaDataProtobuf.decode(Array(bytes)))
+            } catch {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .data,
+                    in: c,
+                    debugDescription: "set-data: \(error)"
+                )
+            }
         default:
             if let command = try AccessCommand(type: type, from: decoder) {
                 self = .access(command)
@@ -107,6 +134,8 @@ extension MetaCommand: Codable {
             try c.encodeIfPresent(retentionPolicy, forKey: .retentionPolicy)
         case .dropDatabase(let name):
             try c.encode(name, forKey: .name)
+        case .setData(let data):
+            try c.encode(Data(MetaDataProtobuf.encode(data)).base64EncodedString(), forKey: .data)
         case .access, .data:
             break
         }

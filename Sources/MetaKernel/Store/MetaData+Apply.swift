@@ -58,6 +58,8 @@ extension MetaData {
             return ApplyOutcome(index: index, error: apply(change))
         case .data(let change):
             return apply(change, index: index)
+        case .setData(let backup):
+            return ApplyOutcome(index: index, error: restore(backup))
         }
     }
 }

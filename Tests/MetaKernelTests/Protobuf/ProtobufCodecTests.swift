@@ -162,10 +162,10 @@ struct ProtobufCodecTests {
             problem([0x08, 0x03])
                 == "Command of type CreateDatabaseCommand (3) has no CreateDatabaseCommand extension (field 103)"
         )
-        // SetData (17) exists in meta.proto but is not accepted.
-        var setData = Meta_Command()
-        setData.type = .setDataCommand
-        #expect(problem(try setData.serializedBytes()).contains("is not supported by influxd-meta"))
+        // RemovePeer (23) exists in meta.proto but is not accepted.
+        var removePeer = Meta_Command()
+        removePeer.type = .removePeerCommand
+        #expect(problem(try removePeer.serializedBytes()).contains("is not supported by influxd-meta"))
         for text in [problem([0xFF]), problem([0x08, 0x03])] { #expect(!text.contains("\n")) }
     }
 

@@ -72,6 +72,7 @@ enum ProtobufFixtures {
     /// One command of every type, with every field set.
     static let everyCommand: [MetaCommand] = [
         .createMetaNode(httpAddress: "h:8091", tcpAddress: "h:8089", rand: .max),
+        .setData(everyField),
         .deleteMetaNode(id: 3),
         .createDatabase(name: "db0"),
         .createDatabase(

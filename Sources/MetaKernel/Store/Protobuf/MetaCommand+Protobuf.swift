@@ -30,6 +30,9 @@ extension MetaCommand {
         case .dropDatabase(let name):
             command.type = .dropDatabaseCommand
             command.Meta_DropDatabaseCommand_command = .with { $0.name = name }
+        case .setData(let data):
+            command.type = .setDataCommand
+            command.Meta_SetDataCommand_command = .with { $0.data = data.protobuf }
         case .access(let access):
             access.fill(&command)
         case .data(let data):
@@ -81,6 +84,9 @@ extension MetaCommand {
         case .dropDatabaseCommand:
             guard command.hasMeta_DropDatabaseCommand_command else { throw missing("DropDatabaseCommand") }
             self = .dropDatabase(name: command.Meta_DropDatabaseCommand_command.name)
+        case .setDataCommand:
+            guard command.hasMeta_SetDataCommand_command else { throw missing("SetDataCommand") }
+            self = .setData(try MetaData(protobuf: command.Meta_SetDataCommand_command.data))
         default:
             if let access = try AccessCommand(protobuf: command, missing: missing) {
                 self = .access(access)
