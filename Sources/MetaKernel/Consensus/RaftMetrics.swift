@@ -17,26 +17,27 @@ public struct RaftMetrics: Sendable {
             .seconds(1),
         ]
         applyDuration = registry.makeDurationHistogram(
-            name: "influxdb_meta_raft_apply_duration_seconds",
-            buckets: fast,
-            help: "Time the state machine took to apply one committed log entry."
+            descriptor: .meta(
+                "raft_apply_duration_seconds",
+                help: "Time the state machine took to apply one committed log entry."
+            ),
+            buckets: fast
         )
         proposals = registry.makeCounter(
-            name: "influxdb_meta_raft_proposals_total",
-            help: "Commands this node appended to the Raft log as leader."
+            descriptor: .meta("raft_proposals_total", help: "Commands this node appended to the Raft log as leader.")
         )
         batches = registry.makeCounter(
-            name: "influxdb_meta_raft_proposal_batches_total",
-            help: "raft_apply calls that appended those commands (proposals queued together share one)."
+            descriptor: .meta(
+                "raft_proposal_batches_total",
+                help: "raft_apply calls that appended those commands (proposals queued together share one)."
+            )
         )
         snapshotBytes = registry.makeGauge(
-            name: "influxdb_meta_raft_snapshot_size_bytes",
-            help: "Size of the latest snapshot this node took."
+            descriptor: .meta("raft_snapshot_size_bytes", help: "Size of the latest snapshot this node took.")
         )
         snapshotDuration = registry.makeDurationHistogram(
-            name: "influxdb_meta_raft_snapshot_duration_seconds",
-            buckets: [.milliseconds(1), .milliseconds(10), .milliseconds(100), .seconds(1), .seconds(10)],
-            help: "Time taken to encode a snapshot."
+            descriptor: .meta("raft_snapshot_duration_seconds", help: "Time taken to encode a snapshot."),
+            buckets: [.milliseconds(1), .milliseconds(10), .milliseconds(100), .seconds(1), .seconds(10)]
         )
     }
 

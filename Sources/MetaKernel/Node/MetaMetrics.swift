@@ -24,30 +24,28 @@ public final class MetaMetrics: Sendable {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
         raft = RaftMetrics(registry: registry)
-        term = registry.makeGauge(name: "influxdb_meta_raft_term", help: "Current Raft term.")
+        term = registry.makeGauge(descriptor: .meta("raft_term", help: "Current Raft term."))
         commitIndex = registry.makeGauge(
-            name: "influxdb_meta_raft_commit_index",
-            help: "Highest log index this node knows to be committed."
+            descriptor: .meta("raft_commit_index", help: "Highest log index this node knows to be committed.")
         )
         appliedIndex = registry.makeGauge(
-            name: "influxdb_meta_raft_applied_index",
-            help: "Highest log index applied to this node's metadata."
+            descriptor: .meta("raft_applied_index", help: "Highest log index applied to this node's metadata.")
         )
-        lastIndex = registry.makeGauge(name: "influxdb_meta_raft_last_index", help: "Index of the last log entry.")
+        lastIndex = registry.makeGauge(descriptor: .meta("raft_last_index", help: "Index of the last log entry."))
         peers = registry.makeGauge(
-            name: "influxdb_meta_raft_peers",
-            help: "Other servers in the Raft configuration."
+            descriptor: .meta("raft_peers", help: "Other servers in the Raft configuration.")
         )
         peersReachable = registry.makeGauge(
-            name: "influxdb_meta_raft_peers_reachable",
-            help: "Leader: other servers heard from within an election timeout; follower: 1 when a leader is known."
+            descriptor: .meta(
+                "raft_peers_reachable",
+                help: "Leader: other servers heard from within an election timeout; follower: 1 when a leader is known."
+            )
         )
         var states: [String: Gauge] = [:]
         for name in Self.stateNames {
             states[name] = registry.makeGauge(
-                name: "influxdb_meta_raft_state",
-                labels: [("state", name)],
-                help: "1 for this node's Raft state, 0 for the others."
+                descriptor: .meta("raft_state", help: "1 for this node's Raft state, 0 for the others."),
+                labels: [("state", name)]
             )
         }
         self.states = states
@@ -56,9 +54,11 @@ public final class MetaMetrics: Sendable {
     /// Counts one answered HTTP request; `route` is the matched pattern, never the raw path.
     func requestAnswered(route: String, method: String, code: Int) {
         registry.makeCounter(
-            name: "influxdb_meta_http_requests_total",
-            labels: [("route", route), ("method", method), ("code", String(code))],
-            help: "HTTP requests answered, by matched route, method and status code."
+            descriptor: .meta(
+                "http_requests_total",
+                help: "HTTP requests answered, by matched route, method and status code."
+            ),
+            labels: [("route", route), ("method", method), ("code", String(code))]
         ).increment()
     }
 
@@ -77,8 +77,7 @@ public final class MetaMetrics: Sendable {
         }
         if license.mode != "none", let expiry = license.current?.expiresAt {
             registry.makeGauge(
-                name: "influxdb_meta_license_days_left",
-                help: "Days until the license expires (negative once expired)."
+                descriptor: .meta("license_days_left", help: "Days until the license expires (negative once expired).")
             ).set(expiry.timeIntervalSince(now) / 86_400)
         }
     }
