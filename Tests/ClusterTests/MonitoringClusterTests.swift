@@ -106,4 +106,29 @@ struct MonitoringClusterTests {
         #expect(samples[#"influxdb_meta_raft_state{state="leader"}"#] == 0)
         #expect(samples["influxdb_meta_raft_peers_reachable"] == 0)
     }
+
+    @Test("with auth-enabled, the probes need no credentials and /metrics needs a user")
+    func underAuthentication() async throws {
+        let cluster = try TestCluster(count: 1, metaExtraConfig: AuthClusterTests.authConfig)
+        defer { for node in cluster.nodes { if let pid = node.pid { kill(pid, SIGKILL) } } }
+        try await cluster.startAll()
+        let node = cluster.nodes[0]
+        try await cluster.ctl(node, ["-config", node.configPath, "join", node.httpAddress]).expectSuccess()
+        try await cluster.ctl(node, ["user", "create", "root", "-password", "rootpw", "-admin"]).expectSuccess()
+        let admin = ["-auth-type", "basic", "-user", "root", "-pwd", "rootpw"]
+        try await cluster.ctl(node, admin + ["user", "create", "prometheus", "-password", "scrape"]).expectSuccess()
+        let anonymous = AuthClusterTests.client(nil)
+        _ = try await eventually("the node to be healthy without credentials") {
+            try await anonymous.get(node.httpAddress, "/health").status == 200 ? true : nil
+        }
+        #expect(try await anonymous.get(node.httpAddress, "/readyz").status == 200)
+        #expect(try await anonymous.get(node.httpAddress, "/metrics").status == 401)
+        let user = AuthClusterTests.client(AuthClusterTests.basic("prometheus", "scrape"))
+        let scraped = try await user.get(node.httpAddress, "/metrics")
+        #expect(scraped.status == 200)
+        #expect(Self.samples(scraped.text)[#"influxdb_meta_raft_state{state="leader"}"#] == 1)
+        // The refusal itself is counted, under the route it was refused on.
+        let refused = Self.samples(try await user.get(node.httpAddress, "/metrics").text)
+        #expect((refused[#"influxdb_meta_http_requests_total{route="/metrics",method="GET",code="401"}"#] ?? 0) >= 1)
+    }
 }
