@@ -131,4 +131,20 @@ struct MonitoringClusterTests {
         let refused = Self.samples(try await user.get(node.httpAddress, "/metrics").text)
         #expect((refused[#"influxdb_meta_http_requests_total{route="/metrics",method="GET",code="401"}"#] ?? 0) >= 1)
     }
+
+    @Test("a snapshot shows its size and duration")
+    func snapshotMetrics() async throws {
+        let cluster = try TestCluster(count: 1, metaExtraConfig: "raft-snapshot-threshold = 16")
+        defer { for node in cluster.nodes { if let pid = node.pid { kill(pid, SIGKILL) } } }
+        try await cluster.startAll()
+        let node = cluster.nodes[0]
+        try await cluster.joinAll()
+        _ = try await cluster.leader()
+        for i in 0..<40 { #expect(try await cluster.createDatabase("snap\(i)", via: node) != nil) }
+        let samples = try await eventually("a snapshot to be taken") {
+            let samples = try await scrape(cluster, node)
+            return (samples["influxdb_meta_raft_snapshot_duration_seconds_count"] ?? 0) >= 1 ? samples : nil
+        }
+        #expect((samples["influxdb_meta_raft_snapshot_size_bytes"] ?? 0) > 100)
+    }
 }
