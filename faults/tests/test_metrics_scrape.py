@@ -3,7 +3,7 @@
 A single-server node is scraped with ``prometheus_client.parser.text_string_to_metric_families``
 (the text format as Prometheus' client library reads it): every family the node documents is
 there with its type, and the proposal, apply and HTTP counters move after writes. An un-joined
-node answers 503 on both probes with the reason.
+node answers 503 on both probes with the reason. `/debug/vars` carries `cmdline` and `memstats`.
 """
 
 from __future__ import annotations
@@ -118,3 +118,14 @@ def test_probes_on_an_unjoined_node(tmp_path: Path) -> None:
         assert value(scrape(lone), "influxdb_meta_raft_state", state="unjoined") == 1
     finally:
         lone.kill()
+
+
+def test_debug_vars(node: Node) -> None:
+    reply = http_request(node.http_port, "GET", "/debug/vars")
+    assert reply.status == 200, reply.body
+    body = reply.json()
+    assert body["entitlements"]["licenseType"] != "none"
+    assert "-config" in body["cmdline"]
+    assert body["memstats"]["Sys"] > 1 << 20  # resident set, bytes
+    assert body["memstats"]["MaxRSS"] >= body["memstats"]["Sys"]
+    assert body["memstats"]["HeapSys"] > 0
