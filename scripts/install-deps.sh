@@ -32,5 +32,8 @@ esac
 python3 -m pytest --version >/dev/null 2>&1 || python3 -m pip install -q pytest 2>/dev/null || apt-get install -y -qq python3-pytest >/dev/null
 # Python's protobuf: faults/tests/test_protobuf_wire.py reads our GET / with InfluxDB's meta.proto, and the
 # data-node simulator (tools/datanode-sim) decodes it with the code protoc 3.21 generates (runtime 4.21 to 5.x).
+# prometheus_client's text parser reads GET /metrics in faults/tests/test_metrics_scrape.py.
+python3 -c "import prometheus_client" 2>/dev/null || python3 -m pip install -q prometheus_client 2>/dev/null \
+    || apt-get install -y -qq python3-prometheus-client >/dev/null
 python3 -c "import google.protobuf" 2>/dev/null || python3 -m pip install -q 'protobuf>=4.21,<6' 2>/dev/null \
     || apt-get install -y -qq python3-protobuf >/dev/null

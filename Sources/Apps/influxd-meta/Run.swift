@@ -31,7 +31,11 @@ extension InfluxdMeta {
         func run() async throws {
             let loaded = try config.load()
             if let refusal = LicenseRequirement.refusal(for: loaded) { Diagnostics.fail(refusal) }
-            let logger = Self.bootstrapLogging(loaded.config.logging)
+            let (logger, levelSwitch) = Self.bootstrapLogging(loaded.config.logging)
+            let path = config.path
+            let levelReload = LogLevelReload(levelSwitch: levelSwitch) {
+                try ConfigLoader.load(explicit: path, environment: try RawEnvironment.load()).config.logging.level
+            }
             let files = FileLimit.raise()
             if let pidfile {
                 do {
@@ -52,7 +56,8 @@ extension InfluxdMeta {
                     singleServer: singleServer,
                     recover: recover,
                     catalog: catalog,
-                    logger: logger
+                    logger: logger,
+                    reloadable: [levelReload]
                 )
             } catch {
                 if let pidfile { try? FileManager.default.removeItem(atPath: pidfile) }
@@ -61,20 +66,28 @@ extension InfluxdMeta {
             logger.info("influxd-meta stopped")
         }
 
-        static func bootstrapLogging(_ settings: MetaConfig.Logging) -> Logger {
-            let level: Logger.Level =
-                switch settings.level {
-                case .debug: .debug
-                case .info: .info
-                case .warn: .warning
-                case .error: .error
-                }
+        /// Installs the `[logging]` format, with the level shared by every logger.
+        static func bootstrapLogging(_ settings: MetaConfig.Logging) -> (Logger, LogLevelSwitch) {
+            let levelSwitch = LogLevelSwitch(settings.level.loggerLevel)
+            let format = settings.format
             LoggingSystem.bootstrap { label in
-                var handler = DeferredMetadataLogHandler(StreamLogHandler.standardError(label: label))
-                handler.logLevel = level
-                return handler
+                switch format {
+                case .auto:
+                    let plain = DeferredMetadataLogHandler(StreamLogHandler.standardError(label: label))
+                    return SwitchedLevelLogHandler(plain, levelSwitch: levelSwitch)
+                case .logfmt:
+                    return SwitchedLevelLogHandler(
+                        FormattedLogHandler(label: label, format: .logfmt),
+                        levelSwitch: levelSwitch
+                    )
+                case .json:
+                    return SwitchedLevelLogHandler(
+                        FormattedLogHandler(label: label, format: .json),
+                        levelSwitch: levelSwitch
+                    )
+                }
             }
-            return Logger(label: "influxd-meta")
+            return (Logger(label: "influxd-meta"), levelSwitch)
         }
     }
 

@@ -5,7 +5,7 @@ public import Logging
 ///
 /// | route | needs (auth-enabled) | needs (auth off, internal-shared-secret set) |
 /// |---|---|---|
-/// | `GET /ping` | nothing | nothing |
+/// | `GET /ping`, `/health`, `/readyz` | nothing | nothing |
 /// | `POST /accept-join`, `/reset`, `/bootstrap-vote`, `/bootstrap-release` | a node token | a node token |
 /// | `POST /gossip` (announcements between meta nodes) | a node token | a node token |
 /// | `POST /join`, `/add-meta`, `/remove` | a node token or AddRemoveNode | a node token |
@@ -39,7 +39,7 @@ public struct AuthenticationMiddleware<Context: RemoteAddressRequestContext>: Ro
 
     static func requirement(method: HTTPRequest.Method, path: String) -> Requirement {
         switch path {
-        case "/ping": .nothing
+        case "/ping", "/health", "/readyz": .nothing
         case "/accept-join", "/reset", "/bootstrap-vote", "/bootstrap-release", "/gossip": .node
         case "/join", "/add-meta", "/remove": .nodeOr(.addRemoveNode)
         case "/add-data", "/remove-data", "/update-data", "/announce": .nodeOr(.addRemoveNode)

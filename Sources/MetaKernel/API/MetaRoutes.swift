@@ -8,7 +8,8 @@ import ServiceLifecycle
 /// |---|---|
 /// | `GET /ping` | 200 with the leader's Raft address as the body (empty when none) |
 /// | `GET /status` | this node's view: leader, its addresses, Raft peers (`null` when un-joined) |
-/// | `GET /debug/vars` | `entitlements`: `licenseExpiry`, `licenseType` (`none` without licensing) |
+/// | `GET /debug/vars` | `entitlements`: `licenseExpiry`, `licenseType` (`none` without licensing); `cmdline`; `memstats` |
+/// | `GET /metrics`, `/health`, `/readyz` | Prometheus metrics and etcd-style probes (``MonitoringRoutes``) |
 /// | `GET /show-cluster` | the data and meta nodes, with the versions they last announced |
 /// | `GET /peers` | the Raft addresses of the members |
 /// | `POST /execute` | applies a ``MetaCommand`` on the leader, answers `{"index":N}` once committed; a protobuf `Command` (`Content-Type: application/octet-stream` or `application/x-protobuf`) gets a protobuf `Response` |
@@ -39,7 +40,12 @@ public struct MetaRoutes: Sendable {
         router.add(middleware: CommonHeadersMiddleware(version: version))
         router.get("/ping") { _, _ in await ping() }
         router.get("/status") { _, _ in JSONResponse.make(await node.clusterStatus()) }
-        router.get("/debug/vars") { _, _ in JSONResponse.make(DebugVars(gate: node.license)) }
+        router.get("/debug/vars") { _, _ in
+            var vars = DebugVars(gate: node.license)
+            vars.cmdline = CommandLine.arguments
+            vars.memstats = .current()
+            return JSONResponse.make(vars)
+        }
         router.get("/show-cluster") { _, _ in await showCluster() }
         router.get("/peers") { _, _ in await peers() }
         router.post("/execute") { request, _ in await execute(request) }

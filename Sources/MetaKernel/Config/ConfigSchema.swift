@@ -63,7 +63,7 @@ extension ConfigKey {
         .int(.meta, "raft-snapshot-threshold", \.meta.raftSnapshotThreshold, minimum: 16),
         .int(.meta, "raft-snapshot-trailing", \.meta.raftSnapshotTrailing, minimum: 0),
 
-        .choice(.logging, "format", \.logging.format).effect(.none("log lines are always plain text")),
+        .choice(.logging, "format", \.logging.format),
         .choice(.logging, "level", \.logging.level),
         .bool(.logging, "suppress-logo", \.logging.suppressLogo).effect(.none("this build prints no logo")),
 

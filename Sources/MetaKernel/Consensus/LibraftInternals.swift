@@ -37,6 +37,19 @@ extension RaftNode {
     /// Loop thread only.
     var snapshotLastIndex: UInt64 { server.pointee.log.snapshot.last_index }
 
+    /// On the leader, how many other servers a message came from within the last election
+    /// timeout. libraft 0.15.0 raft.h: `struct raft`, `leader_state.progress` (one
+    /// `struct raft_progress` per configuration server, same order; `recent_recv`). Only
+    /// meaningful while `raft_state` is `RAFT_LEADER`. Loop thread only.
+    var peersRecentlyHeardFrom: Int {
+        let configuration = server.pointee.configuration
+        guard let progress = server.pointee.leader_state.progress else { return 0 }
+        let ownID = self.configuration.id
+        return (0..<Int(configuration.n)).count { i in
+            configuration.servers[i].id != ownID && progress[i].recent_recv
+        }
+    }
+
     /// The servers of the configuration libraft currently uses.
     /// libraft 0.15.0 raft.h: `struct raft`, `configuration` (`struct raft_configuration`:
     /// `servers`, `n`; each `struct raft_server` has `id`, `address`, `role`). Loop thread only.

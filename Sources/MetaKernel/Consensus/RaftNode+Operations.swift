@@ -180,7 +180,7 @@ extension RaftNode {
             case Int(RAFT_LEADER): .leader
             default: .unavailable
             }
-        return RaftStatus(
+        var status = RaftStatus(
             role: role,
             term: currentTerm,
             leaderID: leaderID,
@@ -190,5 +190,8 @@ extension RaftNode {
             lastIndex: raft_last_index(server),
             snapshotIndex: snapshotLastIndex
         )
+        status.commitIndex = commitIndex
+        if role == .leader { status.peersHeardFrom = peersRecentlyHeardFrom }
+        return status
     }
 }

@@ -84,6 +84,7 @@ extension RaftNode {
         if rv == 0 {
             appended.batches += 1
             appended.proposals += batch.count
+            metrics?.appended(count: batch.count)
         } else {
             Unmanaged<BatchRequest>.fromOpaque(req.pointee.data!).release()
             req.deallocate()

@@ -11,7 +11,9 @@ extension RaftNode {
             let node = Unmanaged<RaftNode>.fromOpaque(data).takeUnretainedValue()
             let index = raft_last_applied(node.server) + 1
             let bytes = UnsafeRawBufferPointer(start: buffer.pointee.base, count: buffer.pointee.len)
+            let started = ContinuousClock.now
             let outcome = node.stateMachine.apply(entry: bytes, index: index)
+            node.metrics?.applied(in: ContinuousClock.now - started)
             node.commandApplied()
             node.answerProposal(at: index, with: outcome)
             result?.pointee = nil
@@ -25,6 +27,7 @@ extension RaftNode {
             let started = ContinuousClock.now
             do {
                 encoded = try node.stateMachine.snapshot()
+                node.metrics?.snapshotTaken(bytes: encoded.count, in: ContinuousClock.now - started)
                 // Encoding runs on the Raft thread (libraft's FSM version 1): long ones delay heartbeats.
                 node.logger.info(
                     "snapshot taken",

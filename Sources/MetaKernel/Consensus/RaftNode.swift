@@ -94,6 +94,8 @@ public final class RaftNode: @unchecked Sendable {
     public let configuration: Configuration
     let logger: Logger
     let stateMachine: any RaftStateMachine
+    /// Where apply latency, proposals and snapshots are reported, if anywhere.
+    let metrics: RaftMetrics?
     let bridge: RaftTransportBridge
 
     let loop = UnsafeMutablePointer<uv_loop_t>.allocate(capacity: 1)
@@ -129,10 +131,12 @@ public final class RaftNode: @unchecked Sendable {
         configuration: Configuration,
         stateMachine: any RaftStateMachine,
         dialer: RaftDialer,
-        logger: Logger
+        logger: Logger,
+        metrics: RaftMetrics? = nil
     ) {
         self.configuration = configuration
         self.stateMachine = stateMachine
+        self.metrics = metrics
         self.logger = logger
         self.bridge = RaftTransportBridge(dialer: dialer, logger: logger)
         loop.initialize(to: uv_loop_t())

@@ -27,6 +27,11 @@ public struct RaftStatus: Sendable, Equatable {
     public var servers: [Server]
     /// Index of the last entry applied to the state machine.
     public var lastApplied: UInt64
+    /// The highest index this node knows to be committed.
+    public var commitIndex: UInt64 = 0
+    /// On the leader, how many other servers answered it within the last election timeout;
+    /// `nil` on other roles, which cannot tell.
+    public var peersHeardFrom: Int? = nil
     /// Index of the last entry in the log.
     public var lastIndex: UInt64
     /// Index of the last entry in this node's newest snapshot, 0 without one.

@@ -68,6 +68,10 @@ public struct DebugVars: Sendable, Codable, Equatable {
 
     /// The license entitlements.
     public var entitlements: Entitlements
+    /// The process's arguments, as Go's expvar publishes them.
+    public var cmdline: [String]?
+    /// Process memory (``MemStats``).
+    public var memstats: MemStats?
 
     /// The variables for the license gate `gate`.
     public init(gate: LicenseGate) {

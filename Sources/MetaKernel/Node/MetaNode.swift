@@ -49,6 +49,8 @@ public final class MetaNode: Sendable {
     public let ballot: BootstrapBallot
     /// What nodes last announced about themselves (`POST /announce`), shared by gossip.
     public let announcements: Announcements
+    /// The Prometheus families `GET /metrics` serves.
+    public let metrics = MetaMetrics()
 
     /// Prepares a node; nothing runs until ``start()``.
     /// - Throws: ``MetaNodeError`` when the bind addresses cannot be used.
@@ -158,7 +160,8 @@ public final class MetaNode: Sendable {
                     authenticator: plugins.messageAuthenticator
                 )
             ),
-            logger: logger
+            logger: logger,
+            metrics: metrics.raft
         )
         try await node.start(bootstrapping: bootstrapping, recovering: recovering)
         raftNode.withLock { $0 = node }

@@ -11,6 +11,7 @@ import UnixSignals
 public enum MetaServer {
     /// Runs until a shutdown signal.
     /// - Parameters:
+    ///   - reloadable: Parts reloaded on SIGHUP besides the plugins (`[logging] level`).
     ///   - onReady: called once the HTTP API listens, with its bound port.
     /// - Throws: ``ConfigError`` or ``MetaNodeError`` with a one-line message, or what failed to bind.
     /// Keep-alive connections idle this long are closed (longer than the longest long poll).
@@ -22,6 +23,7 @@ public enum MetaServer {
         recover: Bool = false,
         catalog: PluginCatalog,
         logger: Logger,
+        reloadable: [any Reloadable] = [],
         onReady: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         // SIGHUP asks a daemon to reload (systemd's ExecReload, logrotate): ReloadService traps
@@ -71,6 +73,7 @@ public enum MetaServer {
         }
         let listenHost = bind.isWildcard ? "0.0.0.0" : await bind.listenHost(discovery: plugins.discovery)
         let router = Router(context: MetaRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: node.metrics))
         if config.meta.clusterTracing {
             router.add(middleware: ClusterTracingMiddleware(logger: logger))
         }
@@ -79,6 +82,7 @@ public enum MetaServer {
         MetaRoutes(node: node, version: MetaBuild.version).register(on: router)
         ClusterRoutes(node: node).register(on: router)
         AccessRoutes(node: node, authenticator: authenticator).register(on: router)
+        MonitoringRoutes(node: node).register(on: router)
         let app = Application(
             router: router,
             server: .http1(
@@ -103,7 +107,7 @@ public enum MetaServer {
                 .init(service: LicenseMonitorService(licensing: licensing, gate: node.license, logger: logger))
             )
         }
-        services.append(.init(service: ReloadService(parts: plugins.reloadable, logger: logger)))
+        services.append(.init(service: ReloadService(parts: plugins.reloadable + reloadable, logger: logger)))
         services.append(.init(service: app))
         if expect > 0, await !node.isInConfiguration() {
             let bootstrapper = Bootstrapper(node: node, configuration: .init(expect: expect), logger: logger)
