@@ -31,7 +31,7 @@ final class ProgressBar: Sendable {
         guard changed else { return }
         let filled = Self.width * percent / 100
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: Self.width - filled)
-        let tenths = expected * 10 >> 20
+        let tenths = (expected * 10) >> 20
         print("\r\(prefix)[\(bar)] \(percent)% of \(tenths / 10).\(tenths % 10) MiB", terminator: "")
         fflush(nil)
     }
