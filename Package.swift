@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "influxd-meta", targets: ["influxd-meta"]),
         .executable(name: "influxd-ctl", targets: ["influxd-ctl"]),
         .executable(name: "influx-license", targets: ["influx-license"]),
+        .executable(name: "influx-console", targets: ["influx-console"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -25,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -106,9 +109,35 @@ let package = Package(
             path: "Sources/Plugins/LicenseKey",
             swiftSettings: swiftSettings
         ),
+        // The kernel's Registration protocol over InfluxData's registration wire protocol.
+        .target(
+            name: "ConsoleRegistration",
+            dependencies: ["MetaKernel", "TLS", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Plugins/Registration",
+            swiftSettings: swiftSettings
+        ),
+        // The web console's library: registration API, registry (SQLite), poller, web UI.
+        .target(
+            name: "Console",
+            dependencies: [
+                "MetaKernel",
+                "TLS",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/Console",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "AppSupport",
-            dependencies: ["MetaKernel", "StaticHosts", "DNSDiscovery", "TLS", "LicenseFile", "LicenseKey"],
+            dependencies: [
+                "MetaKernel", "StaticHosts", "DNSDiscovery", "TLS", "LicenseFile", "LicenseKey", "ConsoleRegistration",
+            ],
             path: "Sources/Apps/AppSupport",
             swiftSettings: swiftSettings
         ),
@@ -145,6 +174,18 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
             ],
             path: "Sources/Apps/influx-license",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "influx-console",
+            dependencies: [
+                "Console",
+                "MetaKernel",
+                "TLS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Apps/influx-console",
             swiftSettings: swiftSettings
         ),
         // Times snapshot encoding and decoding at the benchmark size (release build).
@@ -209,6 +250,26 @@ let package = Package(
             dependencies: [
                 "MetaKernel", "MetaProto", "DNSDiscovery", "StaticHosts", "TLS", "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RegistrationTests",
+            dependencies: [
+                "ConsoleRegistration", "MetaKernel", "TLS", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: [
+                "Console", "MetaKernel", "TLS", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -19,6 +19,13 @@ extension ConfigKey {
         .duration(.enterprise, "license-grace-period", \.enterprise.licenseGracePeriod, .positive),
         .bool(.enterprise, "registration-enabled", \.enterprise.registrationEnabled),
         .string(.enterprise, "registration-server-url", \.enterprise.registrationServerURL),
+        .string(.enterprise, "registration-token", \.enterprise.registrationToken).secret(),
+        .duration(
+            .enterprise,
+            "registration-stats-interval",
+            \.enterprise.registrationStatsInterval,
+            .atLeast(GoDuration(.milliseconds(100)))
+        ),
 
         .string(.meta, "dir", \.meta.dir),
         .string(.meta, "bind-address", \.meta.bindAddress, .address(allowEmpty: false)),

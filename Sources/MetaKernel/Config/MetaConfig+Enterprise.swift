@@ -28,6 +28,12 @@ extension MetaConfig {
         /// `registration-server-url` (`INFLUXDB_ENTERPRISE_REGISTRATION_SERVER_URL`), default `""`: a full URL such
         /// as `http://host:3000`; required when ``registrationEnabled`` is `true`.
         public var registrationServerURL: String
+        /// `registration-token` (`INFLUXDB_ENTERPRISE_REGISTRATION_TOKEN`), default `""`: sent as the
+        /// `X-Authorization` header of every registration call, when the console asks for one.
+        public var registrationToken: String
+        /// `registration-stats-interval` (`INFLUXDB_ENTERPRISE_REGISTRATION_STATS_INTERVAL`), default `1m`: how
+        /// often a registered node reports its statistics (InfluxDB's `stats-interval`).
+        public var registrationStatsInterval: GoDuration
 
         /// Creates the section with its defaults.
         public init() {
@@ -39,6 +45,8 @@ extension MetaConfig {
             self.licenseGracePeriod = GoDuration(.seconds(4 * 3600))
             self.registrationEnabled = false
             self.registrationServerURL = ""
+            self.registrationToken = ""
+            self.registrationStatsInterval = GoDuration(.seconds(60))
         }
     }
 }

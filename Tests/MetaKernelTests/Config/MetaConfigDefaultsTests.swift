@@ -91,6 +91,8 @@ struct MetaConfigDefaultsTests {
                 license-grace-period = "4h0m0s"
                 registration-enabled = false
                 registration-server-url = ""
+                registration-token = ""
+                registration-stats-interval = "1m0s"
 
                 [meta]
                 dir = "/var/lib/influxdb/meta"
@@ -167,6 +169,7 @@ struct MetaConfigDefaultsTests {
                 "INFLUXDB_ENTERPRISE_LICENSE_REFRESH_INTERVAL",
                 "INFLUXDB_ENTERPRISE_LICENSE_GRACE_PERIOD",
                 "INFLUXDB_ENTERPRISE_REGISTRATION_ENABLED", "INFLUXDB_ENTERPRISE_REGISTRATION_SERVER_URL",
+                "INFLUXDB_ENTERPRISE_REGISTRATION_TOKEN", "INFLUXDB_ENTERPRISE_REGISTRATION_STATS_INTERVAL",
                 "INFLUXDB_META_DIR", "INFLUXDB_META_BIND_ADDRESS", "INFLUXDB_META_HTTP_BIND_ADDRESS",
                 "INFLUXDB_META_HTTPS_ENABLED", "INFLUXDB_META_HTTPS_CERTIFICATE", "INFLUXDB_META_HTTPS_PRIVATE_KEY",
                 "INFLUXDB_META_HTTPS_INSECURE_CERTIFICATE", "INFLUXDB_META_HTTPS_INSECURE_TLS",

@@ -1,0 +1,4 @@
+import MetaKernel
+
+/// Placeholder until the plugin lands (helper "reg").
+struct WebConsoleRegistrationPlaceholder {}

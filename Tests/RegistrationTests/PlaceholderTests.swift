@@ -1,0 +1,5 @@
+import Testing
+
+@Suite struct RegistrationPlaceholderTests {
+    @Test func placeholder() {}
+}
