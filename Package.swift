@@ -259,6 +259,7 @@ let package = Package(
                 "ConsoleRegistration", "MetaKernel", "TLS", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
