@@ -258,6 +258,7 @@ let package = Package(
             dependencies: [
                 "ConsoleRegistration", "MetaKernel", "TLS", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
