@@ -106,3 +106,21 @@ struct WireTests {
         #expect(error?.description.contains("registration-server-url") == true)
     }
 }
+
+/// The token is a secret: nothing that prints the plugin (the service list logged at debug
+/// level at start-up) shows it.
+@Suite("registration token stays out of descriptions")
+struct TokenDescriptionTests {
+    struct Holder { let registration: any Registration }
+
+    @Test("the plugin, its configuration and a service holding it print a masked token")
+    func masked() throws {
+        let plugin = try WebConsoleRegistration(configuration: .init(serverURL: "http://h:3000", token: "s3cret"))
+        for text in [
+            String(describing: plugin), "\(plugin.configuration)", String(describing: Holder(registration: plugin)),
+        ] {
+            #expect(!text.contains("s3cret"), "\(text)")
+            #expect(text.contains("http://h:3000"))
+        }
+    }
+}
