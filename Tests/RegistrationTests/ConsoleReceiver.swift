@@ -111,7 +111,8 @@ final class ConsoleReceiver: Sendable {
     /// Changes how later calls are answered.
     func answer(_ answer: Answer) { state.answer.withLock { $0 = answer } }
 
-    /// Stops listening (held calls end) and waits until the server is gone.
+    /// Stops listening and waits until the server is gone. Cancellation rather than a graceful
+    /// shutdown, which would wait for the calls a hanging receiver holds.
     func stop() async {
         task.cancel()
         _ = try? await task.value
