@@ -258,7 +258,9 @@ let package = Package(
             dependencies: [
                 "ConsoleRegistration", "MetaKernel", "TLS", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
