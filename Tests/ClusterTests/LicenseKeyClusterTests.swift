@@ -76,6 +76,35 @@ struct LicenseKeyClusterTests {
         await server.stop()
     }
 
+    /// (Test nodes log at debug level.)
+    @Test("at debug level the logged service list names no license key and no registration token")
+    func secretsStayOutOfDebugLogs() async throws {
+        let server = try await LicenseServerProcess()
+        try await server.start()
+        let node = try MetaProcess(
+            root: try makeTemporaryDirectory(),
+            extraConfig: """
+
+                [enterprise]
+                license-key = "\(LicenseServerProcess.knownKey)"
+                license-server-url = "\(server.url)"
+                license-issuer-keys = ["\(server.issuerPublicKey)"]
+                registration-enabled = true
+                registration-server-url = "http://127.0.0.1:9"
+                registration-token = "registration-token-kept-secret"
+
+                """
+        )
+        try node.start(["-single-server"])
+        try await waitForLeader(node)
+        try await waitForLog(node, "sl-services=")
+        try await waitForLog(node, "RegistrationService")
+        #expect(!node.log.contains(LicenseServerProcess.knownKey))
+        #expect(!node.log.contains("registration-token-kept-secret"))
+        await node.stop()
+        await server.stop()
+    }
+
     @Test("a revoked key stops start-up with the server's reason, exit 1")
     func rejectedKey() async throws {
         let server = try await LicenseServerProcess()
