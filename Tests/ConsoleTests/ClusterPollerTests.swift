@@ -141,6 +141,14 @@ struct ClusterPollerTests {
         )
         #expect(refused.currentHealth == .unknown)
 
+        let wrong = "Basic " + Data("root:wrong".utf8).base64EncodedString()
+        let rejected = await (try Self.poller(registry, state, authorization: wrong)).poll(clusterID: clusterID)
+        #expect(
+            rejected?.pollError
+                == "cluster \(clusterID) refused the console's credentials: check -cluster-user and -cluster-password"
+        )
+        #expect(rejected?.authRequired == true)
+
         let allowed = try await eventually("the poll with credentials to succeed") {
             let view = await (try Self.poller(registry, state, authorization: basic)).poll(clusterID: clusterID)
             return view?.currentHealth == .healthy ? view : nil

@@ -5,6 +5,8 @@ import MetaKernel
 struct ClusterObservation: Sendable {
     /// The cluster polled.
     var clusterID: String
+    /// Whether the poll sent credentials (`-cluster-user`).
+    var sentCredentials = false
     /// Every meta node's `/status`, answered or not.
     var answers: [NodeAnswer] = []
     /// `/show-cluster` from a node that answered; `nil` when none did.
@@ -106,6 +108,9 @@ struct ClusterObservation: Sendable {
 
     /// Why the poll failed, in one line; `nil` when it did not.
     private var problem: String? {
+        if authRequired && sentCredentials {
+            return "cluster \(clusterID) refused the console's credentials: check -cluster-user and -cluster-password"
+        }
         if authRequired {
             return
                 "cluster \(clusterID) requires authentication: start influx-console with -cluster-user and -cluster-password"
