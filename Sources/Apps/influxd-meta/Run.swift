@@ -102,7 +102,7 @@ extension InfluxdMeta {
 
         @Flag(
             name: .customLong("show-secrets", withSingleDash: true),
-            help: "Print shared-secret, internal-shared-secret and license-key instead of masking them."
+            help: "Print the secrets (shared-secret, internal-shared-secret, license-key, registration-token) instead of masking them."
         )
         var showSecrets = false
 
