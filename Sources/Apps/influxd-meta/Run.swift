@@ -102,7 +102,9 @@ extension InfluxdMeta {
 
         @Flag(
             name: .customLong("show-secrets", withSingleDash: true),
-            help: "Print the secrets (shared-secret, internal-shared-secret, license-key, registration-token) instead of masking them."
+            help:
+                "Print the secrets (shared-secret, internal-shared-secret, license-key, registration-token)"
+                + " instead of masking them."
         )
         var showSecrets = false
 
