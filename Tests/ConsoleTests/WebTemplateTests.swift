@@ -71,6 +71,12 @@ struct WebTemplateTests {
         #expect(html.contains(#"data-testid="live""#))
         #expect(html.contains(#"<script src="/static/console.js"></script>"#))
         #expect(html.contains("1.11.8-c1.11.8"))
+        #expect(!html.contains("Name this cluster"))
+        let unnamed = templates.render(
+            PageModels.Cluster(WebFixtures.cluster(name: "4242"), csrf: "tok", user: nil),
+            template: "cluster"
+        )
+        #expect(unnamed.contains(#"<a href="/start?cluster_id=4242&amp;product=influxd-meta">Name this cluster</a>"#))
     }
 
     @Test("a hostile cluster name, database name or poll error is escaped everywhere")
