@@ -188,9 +188,9 @@ The password is kept in this console's memory for this browser session only.</p>
         <td>
           <form class="inline" method="post" action="/clusters/{{clusterID}}/confirm">
             <input type="hidden" name="csrf" value="{{csrf}}">
-            <input type="hidden" name="action" value="remove-meta">
+            <input type="hidden" name="action" value="{{#reachable}}remove-meta{{/reachable}}{{^reachable}}force-remove-meta{{/reachable}}">
             <input type="hidden" name="address" value="{{httpAddress}}">
-            <button type="submit" class="danger">Remove…</button>
+            <button type="submit" class="danger">{{^reachable}}Force remove…{{/reachable}}{{#reachable}}Remove…{{/reachable}}</button>
           </form>
         </td>
       </tr>
