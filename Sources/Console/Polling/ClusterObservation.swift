@@ -123,9 +123,10 @@ struct ClusterObservation: Sendable {
     }
 
     /// Healthy when every meta node answered and a leader is known; degraded when some did not;
-    /// down without a leader; unknown when the cluster refused the console's credentials.
+    /// down without a leader; unknown when the cluster refused the console's credentials or no
+    /// node address is known yet.
     private func health(nodes: [ClusterView.MetaNode], leader: String?) -> ClusterView.Health {
-        if authRequired { return .unknown }
+        if authRequired || answers.isEmpty { return .unknown }
         guard leader != nil, nodes.contains(where: \.reachable) else { return .down }
         return nodes.allSatisfy(\.reachable) ? .healthy : .degraded
     }
