@@ -132,6 +132,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/Console",
+            exclude: ["Templates"],
             swiftSettings: swiftSettings
         ),
         .target(
