@@ -102,9 +102,7 @@ extension InfluxdMeta {
 
         @Flag(
             name: .customLong("show-secrets", withSingleDash: true),
-            help:
-                "Print the secrets (shared-secret, internal-shared-secret, license-key, registration-token)"
-                + " instead of masking them."
+            help: "Print secrets (shared-secret, internal-shared-secret, license-key, registration-token) unmasked."
         )
         var showSecrets = false
 
