@@ -120,3 +120,16 @@ extension LibraftVersion {
         return io.pointee.async_work != nil
     }
 }
+
+extension UnsafeMutablePointer where Pointee == raft_io {
+    /// Declares the uv I/O's `async_work` so that `raft_init` accepts an FSM with asynchronous
+    /// snapshots; `false` when the I/O has none (the FSM must then snapshot synchronously).
+    /// libraft 0.15.0 uv.c: `raft_uv_init` fills `async_work` (a version-2 field, raft.h) but
+    /// sets `version = 1`, and raft.c's `ioFsmCompat` refuses `snapshot_async` unless
+    /// `io->version > 1`; upstream set 2 in 0.17.1 (commit 269e541, "uv: set io version to 2").
+    func declareAsyncWork() -> Bool {
+        guard pointee.async_work != nil else { return false }
+        if pointee.version < 2 { pointee.version = 2 }
+        return true
+    }
+}

@@ -111,6 +111,9 @@ public final class RaftNode: @unchecked Sendable {
     let transport = UnsafeMutablePointer<raft_uv_transport>.allocate(capacity: 1)
     let inbox = Mutex(Inbox())
     let stopWaiters = Mutex<[CheckedContinuation<Void, Never>]?>([])
+    /// The state captured for the snapshot being encoded on the thread pool (RaftNode+StateMachine);
+    /// set on the loop thread, taken on the pool thread.
+    let pendingSnapshot = Mutex<PendingSnapshot?>(nil)
 
     /// Proposed entries waiting to be applied, by index (RaftNode+Proposals); loop thread only.
     var awaitingApply: [UInt64: AwaitedEntry] = [:]
@@ -319,9 +322,15 @@ public final class RaftNode: @unchecked Sendable {
         }
         raft_uv_set_connect_retry_delay(io, UInt32(c.connectRetryDelay.milliseconds))
         installStateMachine()
+        if !io.declareAsyncWork() { fsm.pointee.snapshot_async = nil }
         rv = raft_init(server, io, fsm, c.id, c.address)
         guard rv == 0 else {
-            throw RaftError(code: rv, operation: "raft_init in \(c.directory)", detail: ioErrorText)
+            let detail = String(cString: raft_errmsg(server))
+            throw RaftError(
+                code: rv,
+                operation: "raft_init in \(c.directory)",
+                detail: detail.isEmpty ? ioErrorText : detail
+            )
         }
         server.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         raft_set_election_timeout(server, UInt32(c.electionTimeout.milliseconds))

@@ -63,9 +63,10 @@ public final class MetaStore: RaftStateMachine {
         }
     }
 
-    /// Encodes the current metadata.
-    public func snapshot() throws -> [UInt8] {
-        try SnapshotCodec.encode(current)
+    /// Captures the current metadata; the closure encodes it (SnapshotCodec).
+    public func snapshot() -> @Sendable () throws -> [UInt8] {
+        let captured = current
+        return { try SnapshotCodec.encode(captured) }
     }
 
     /// Replaces the metadata with a snapshot's; a snapshot that does not decode leaves it untouched.
