@@ -244,6 +244,7 @@ class RegisteredCluster:
                  token: str = "", auth: tuple[str, str] | None = None):
         self.root = Path(root)
         self.auth = auth
+        self.admin_made = False  # with auth: influxd-ctl runs without credentials until the first admin exists
         extra = ('registration-enabled = true\n'
                  f'registration-server-url = "{console_url}"\n'
                  f'registration-stats-interval = "{stats_interval}"\n')
@@ -256,7 +257,8 @@ class RegisteredCluster:
     def ctl(self, *args: str, via: MetaNode | None = None, check: bool = True, stdin: str = "",
             timeout: float = 30.0) -> subprocess.CompletedProcess:
         node = via or next(n for n in self.nodes if n.alive)
-        credentials = ["-auth-type", "basic", "-user", self.auth[0], "-pwd", self.auth[1]] if self.auth else []
+        credentials = (["-auth-type", "basic", "-user", self.auth[0], "-pwd", self.auth[1]]
+                       if self.auth and self.admin_made else [])
         # -config: the node's internal-shared-secret signs the membership calls with auth on
         command = [str(bin_dir() / "influxd-ctl"), "-bind", node.http, "-config", str(node.config_path),
                    *credentials, *args]
@@ -279,6 +281,7 @@ class RegisteredCluster:
         if self.auth:
             name, password = self.auth
             self.ctl("user", "create", name, "-admin", via=first, stdin=f"{password}\n{password}\n")
+            self.admin_made = True
         self.wait_for_leader(timeout)
 
     def leader(self) -> MetaNode | None:

@@ -169,3 +169,63 @@ def test_create_database_from_the_page(page, console, cluster):
         page.goto(cluster_page)
     expect(page.get_by_test_id("databases")).to_contain_text(name, timeout=15_000)
     screenshot(page, "database-created")
+
+
+ADMIN = ("admin", "console admin pw")
+
+
+@pytest.fixture(scope="module")
+def secured(tmp_path_factory):
+    """A console that polls with the cluster's admin credentials, and an auth-enabled cluster."""
+    console = Console(tmp_path_factory.mktemp("console-auth"),
+                      flags=["-cluster-user", ADMIN[0], "-cluster-password", ADMIN[1]])
+    console.start()
+    cluster = RegisteredCluster(tmp_path_factory.mktemp("registered-auth"), console.url, auth=ADMIN)
+    try:
+        cluster.start()
+        yield console, cluster
+    finally:
+        cluster.stop()
+        console.kill()
+
+
+def test_login_with_the_cluster_admin_then_create_a_database(browser, secured):
+    """With auth on, actions need the operator's cluster login: a wrong password is refused, the
+    admin's is accepted and the database created from the page is in the metadata."""
+    from playwright.sync_api import expect
+
+    console, cluster = secured
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        open_cluster(page, console)
+        expect(page.get_by_test_id("meta-node")).to_have_count(3)
+        cluster_page = page.url.split("?")[0]
+        page.get_by_role("link", name="log in").click()
+        login = page.get_by_test_id("login")
+        login.locator('input[name="username"]').fill(ADMIN[0])
+        login.locator('input[name="password"]').fill("not the password")
+        login.locator('[type="submit"]').click()
+        expect(page.get_by_test_id("login-error")).to_be_visible()
+        screenshot(page, "login")
+
+        login = page.get_by_test_id("login")
+        login.locator('input[name="username"]').fill(ADMIN[0])
+        login.locator('input[name="password"]').fill(ADMIN[1])
+        login.locator('[type="submit"]').click()
+        if page.url.split("?")[0] != cluster_page:
+            page.goto(cluster_page)
+        expect(page.locator(".account")).to_contain_text(f"Logged in to this cluster as {ADMIN[0]}")
+
+        name = "created_after_login"
+        form = page.get_by_test_id("create-database")
+        form.locator('input[name="name"]').fill(name)
+        form.locator('[type="submit"]').click()
+        page.get_by_test_id("confirm").click()
+        wait_until(f"database {name} in the secured cluster's metadata", lambda: name in cluster.databases(), 15)
+        if page.url.split("?")[0] != cluster_page:
+            page.goto(cluster_page)
+        expect(page.get_by_test_id("databases")).to_contain_text(name, timeout=15_000)
+    finally:
+        context.close()
