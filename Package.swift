@@ -131,6 +131,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/Console",
+            exclude: ["Templates"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -259,6 +260,7 @@ let package = Package(
                 "ConsoleRegistration", "MetaKernel", "TLS", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -82,6 +82,7 @@ KEYS = [
     Key("enterprise", "license-issuer-keys", STRINGS), Key("enterprise", "license-server-url", STR),
     Key("enterprise", "license-refresh-interval", DUR, POSITIVE), Key("enterprise", "license-grace-period", DUR, POSITIVE),
     Key("enterprise", "registration-enabled", BOOL), Key("enterprise", "registration-server-url", STR),
+    Key("enterprise", "registration-token", STR), Key("enterprise", "registration-stats-interval", DUR, 100_000_000),
     Key("meta", "dir", STR), Key("meta", "bind-address", ADDR), Key("meta", "http-bind-address", ADDR),
     Key("meta", "https-enabled", BOOL), Key("meta", "https-certificate", STR), Key("meta", "https-private-key", STR),
     Key("meta", "https-insecure-certificate", BOOL), Key("meta", "https-insecure-tls", BOOL),
@@ -112,7 +113,8 @@ DEFAULTS: dict[tuple[str, str], Any] = {
     ("enterprise", "license-issuer-keys"): [],
     ("enterprise", "license-server-url"): "http://license.influxdata.invalid/api/v1/licenses",
     ("enterprise", "license-refresh-interval"): "4h0m0s", ("enterprise", "license-grace-period"): "4h0m0s",
-    ("enterprise", "registration-server-url"): "", ("meta", "dir"): "/var/lib/influxdb/meta",
+    ("enterprise", "registration-server-url"): "", ("enterprise", "registration-token"): "",
+    ("enterprise", "registration-stats-interval"): "1m0s", ("meta", "dir"): "/var/lib/influxdb/meta",
     ("meta", "bind-address"): ":8089", ("meta", "http-bind-address"): ":8091", ("meta", "https-enabled"): False,
     ("meta", "https-certificate"): "", ("meta", "https-private-key"): "", ("meta", "https-insecure-certificate"): False,
     ("meta", "https-insecure-tls"): False, ("meta", "data-use-tls"): False, ("meta", "data-insecure-tls"): False,
@@ -300,7 +302,7 @@ def accepted_value_smells(cfg: dict[tuple[str, str], Any]) -> list[tuple[str, st
         if not isinstance(value, str):
             continue
         key = BY_NAME.get((sec, name))
-        if key is None or name in ("license-key", "shared-secret", "internal-shared-secret"):
+        if key is None or name in ("license-key", "shared-secret", "internal-shared-secret", "registration-token"):
             continue
         bad = [c for c in value if unicodedata.category(c) == "Cc"]
         if bad and name in ("hostname", "registration-server-url"):

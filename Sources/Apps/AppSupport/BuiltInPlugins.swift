@@ -1,3 +1,4 @@
+import ConsoleRegistration
 import DNSDiscovery
 import LicenseFile
 import LicenseKey
@@ -18,6 +19,7 @@ public enum BuiltInPlugins {
         OpenSSLPasswordHasher.register(in: &catalog)
         LicenseFilePlugin.register(in: &catalog)
         LicenseKeyPlugin.register(in: &catalog)
+        WebConsoleRegistration.register(in: &catalog)
         return catalog
     }
 }

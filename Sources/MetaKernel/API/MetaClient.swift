@@ -31,6 +31,9 @@ public struct MetaClient: Sendable {
         /// Called as an answer's body arrives: bytes so far and the `Content-Length`, if sent
         /// (`influxd-ctl backup`'s progress bar); `nil` for none.
         public var progress: (@Sendable (_ received: Int, _ expected: Int?) -> Void)?
+        /// Further headers sent with every request (name, value), such as the registration
+        /// protocol's `X-Authorization`.
+        public var headers: [(name: String, value: String)]
 
         /// Creates a configuration; answers are capped at 256 MiB unless `maximumReplySize` says otherwise.
         public init(
@@ -41,9 +44,11 @@ public struct MetaClient: Sendable {
             authorization: (@Sendable () -> String)? = nil,
             maximumReplySize: Int = 256 << 20,
             mediaType: String = "application/json",
-            progress: (@Sendable (_ received: Int, _ expected: Int?) -> Void)? = nil
+            progress: (@Sendable (_ received: Int, _ expected: Int?) -> Void)? = nil,
+            headers: [(name: String, value: String)] = []
         ) {
             self.progress = progress
+            self.headers = headers
             self.maximumReplySize = maximumReplySize
             self.mediaType = mediaType
             self.transport = transport
@@ -241,6 +246,7 @@ public struct MetaClient: Sendable {
             if let authorization = configuration.authorization {
                 head.headers.add(name: "Authorization", value: authorization())
             }
+            for header in configuration.headers { head.headers.add(name: header.name, value: header.value) }
             if let body {
                 head.headers.add(name: "Content-Type", value: configuration.mediaType)
                 head.headers.add(name: "Content-Length", value: "\(body.count)")

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct RegistrationPlaceholderTests {
-    @Test func placeholder() {}
-}
