@@ -122,6 +122,12 @@ def test_registered_cluster_shows_meta_nodes_and_leader(page, console, cluster):
     expect(marked).to_contain_text(leader.http)
     expect(page.get_by_test_id("live")).to_have_text(re.compile(r"^\s*live\s*$"))
     screenshot(page, "registered")
+    cluster_page = page.url
+    page.goto(console.url + "/")
+    expect(page.get_by_test_id("cluster-link")).to_have_count(1)
+    screenshot(page, "clusters")
+    page.goto(cluster_page)
+    expect(page.get_by_test_id("live")).to_have_text(re.compile(r"^\s*live\s*$"))
 
 
 def test_leader_kill_shows_new_leader_without_reload(page, console, cluster):
@@ -159,16 +165,14 @@ def test_create_database_from_the_page(page, console, cluster):
     name = "console_created"
     assert name not in cluster.databases()
     cluster_page = page.url.split("?")[0]
-    form = page.get_by_test_id("create-database")
-    form.locator('input[name="name"]').fill(name)
-    form.locator('[type="submit"]').click()
-    page.get_by_test_id("confirm").click()
+    create_database(page, name)
     wait_until(f"database {name} in the cluster's metadata", lambda: name in cluster.databases(), 15)
-    page.wait_for_load_state()
-    if page.url.split("?")[0] != cluster_page:  # the action answered with a page of its own
-        page.goto(cluster_page)
+    # the action answers with the cluster page and its outcome; the live panel then lists the database
+    expect(page.get_by_test_id("outcome")).to_be_visible()
     expect(page.get_by_test_id("databases")).to_contain_text(name, timeout=15_000)
     screenshot(page, "database-created")
+    page.goto(cluster_page)
+    expect(page.get_by_test_id("databases")).to_contain_text(name)
 
 
 ADMIN = ("admin", "console admin pw")
@@ -189,9 +193,24 @@ def secured(tmp_path_factory):
         console.kill()
 
 
+def create_database(page, name: str) -> None:
+    """Fills the cluster page's create-database form, submits it, and confirms."""
+    form = page.get_by_test_id("create-database")
+    form.locator('input[name="name"]').fill(name)
+    form.locator('[type="submit"]').click()
+    page.get_by_test_id("confirm").click()
+
+
+def log_in(page, user: str, password: str) -> None:
+    login = page.get_by_test_id("login")
+    login.locator('input[name="username"]').fill(user)
+    login.locator('input[name="password"]').fill(password)
+    login.locator('[type="submit"]').click()
+
+
 def test_login_with_the_cluster_admin_then_create_a_database(browser, secured):
-    """With auth on, actions need the operator's cluster login: a wrong password is refused, the
-    admin's is accepted and the database created from the page is in the metadata."""
+    """With auth on, an action without a login asks for one and changes nothing; a wrong password
+    is refused; after the admin's login the database created from the page is in the metadata."""
     from playwright.sync_api import expect
 
     console, cluster = secured
@@ -201,28 +220,23 @@ def test_login_with_the_cluster_admin_then_create_a_database(browser, secured):
     try:
         open_cluster(page, console)
         expect(page.get_by_test_id("meta-node")).to_have_count(3)
+        expect(page.locator('[data-testid="meta-node"][data-leader="true"]')).to_have_count(1)
         cluster_page = page.url.split("?")[0]
-        page.get_by_role("link", name="log in").click()
-        login = page.get_by_test_id("login")
-        login.locator('input[name="username"]').fill(ADMIN[0])
-        login.locator('input[name="password"]').fill("not the password")
-        login.locator('[type="submit"]').click()
+        name = "created_after_login"
+
+        create_database(page, name)  # no login yet: the cluster answers 401, the console asks for one
+        expect(page.get_by_test_id("login")).to_be_visible()
+        assert name not in cluster.databases()
+        log_in(page, ADMIN[0], "not the password")
         expect(page.get_by_test_id("login-error")).to_be_visible()
+        expect(page.get_by_test_id("login")).to_be_visible()
         screenshot(page, "login")
 
-        login = page.get_by_test_id("login")
-        login.locator('input[name="username"]').fill(ADMIN[0])
-        login.locator('input[name="password"]').fill(ADMIN[1])
-        login.locator('[type="submit"]').click()
+        log_in(page, ADMIN[0], ADMIN[1])
         if page.url.split("?")[0] != cluster_page:
             page.goto(cluster_page)
         expect(page.locator(".account")).to_contain_text(f"Logged in to this cluster as {ADMIN[0]}")
-
-        name = "created_after_login"
-        form = page.get_by_test_id("create-database")
-        form.locator('input[name="name"]').fill(name)
-        form.locator('[type="submit"]').click()
-        page.get_by_test_id("confirm").click()
+        create_database(page, name)
         wait_until(f"database {name} in the secured cluster's metadata", lambda: name in cluster.databases(), 15)
         if page.url.split("?")[0] != cluster_page:
             page.goto(cluster_page)
