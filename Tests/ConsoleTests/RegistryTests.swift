@@ -72,7 +72,7 @@ struct RegistryTests {
         #expect(try await registry.cluster("7")?.name == nil)
     }
 
-    @Test("health samples older than the retention are dropped; removing a cluster drops its rows")
+    @Test("health samples older than the retention are dropped, read per minute; removing a cluster drops its rows")
     func healthIsPruned() async throws {
         let registry = try Registry(
             path: try makeTemporaryDirectory("registry") + "/console.db",
@@ -86,6 +86,12 @@ struct RegistryTests {
         try await registry.recordHealth(clusterID: "unknown", health: .down, at: now)
         let samples = try await registry.healthSamples(clusterID: "1", since: now - 10_000)
         #expect(samples == [HealthSample(time: now - 60, health: .degraded), HealthSample(time: now, health: .down)])
+        try await registry.recordHealth(clusterID: "1", health: .healthy, at: now + 30)
+        try await registry.recordHealth(clusterID: "1", health: .healthy, at: now + 40)
+        let byMinute = try await registry.healthByMinute(clusterID: "1", since: now - 3000)
+        #expect(byMinute.filter { $0.time == now - 60 }.map(\.health) == [.degraded])
+        #expect(Set(byMinute.filter { $0.time == now }.map(\.health)) == [.down, .healthy])
+        #expect(byMinute.count == 3)
         #expect(try await registry.removeCluster("1"))
         #expect(try await registry.healthSamples(clusterID: "1", since: now - 10_000).isEmpty)
         #expect(try await registry.servers(clusterID: "1").isEmpty)

@@ -32,7 +32,7 @@ struct WebFlagTests {
         let dir = try makeTemporaryDirectory("console-flags")
         let result = try await runCommand(
             Self.console,
-            arguments + ["-db", "\(dir)/console.db"],
+            ["-bind", "127.0.0.1:0", "-db", "\(dir)/console.db"] + arguments,
             environment: ["PATH": "/usr/bin:/bin"]
         )
         #expect(result.status == 1)

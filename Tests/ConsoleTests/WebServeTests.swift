@@ -17,7 +17,7 @@ struct WebServeTests {
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let line = try await Task.detached { () throws -> String in
+        let reading = Task.detached { () throws -> String in
             var text = ""
             while !text.contains("\n") {
                 let chunk = out.fileHandleForReading.availableData
@@ -25,13 +25,34 @@ struct WebServeTests {
                 text += String(decoding: chunk, as: UTF8.self)
             }
             return text
-        }.value
+        }
+        let line: String
+        do {
+            line = try await reading.value
+        } catch {
+            kill(process.processIdentifier, SIGKILL)
+            throw error
+        }
         let prefix = "influx-console: serving on "
         #expect(line.hasPrefix(prefix), "\(line)")
         let rest = line.dropFirst(prefix.count).split(separator: " ")
         let address = String(rest.first ?? "")
         let scheme = String(rest.dropFirst().first ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "()\n"))
         return (process, address, scheme)
+    }
+
+    /// Runs `body` with a started console; kills the console when `body` throws.
+    static func withConsole(
+        _ arguments: [String],
+        _ body: (Process, String, String) async throws -> Void
+    ) async throws {
+        let (process, address, scheme) = try await start(arguments)
+        do {
+            try await body(process, address, scheme)
+        } catch {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            throw error
+        }
     }
 
     @Test(
@@ -45,18 +66,44 @@ struct WebServeTests {
             let (cert, key) = try await makeSelfSignedCertificate(in: dir, name: "console")
             arguments += ["-cert", cert, "-key-file", key]
         }
-        let (process, address, scheme) = try await Self.start(arguments)
-        #expect(scheme == (https ? "https" : "http"))
-        #expect(address.hasPrefix("127.0.0.1:") && !address.hasSuffix(":0"))
-        let client = try ClusterConnector(configuration: .init(verifyPeer: false)).client(scheme: scheme)
-        let page = try await client.get(address, "/")
-        #expect(page.status == 200)
-        #expect(page.text.contains("<h1>Clusters</h1>"))
-        let cookie = page.header("Set-Cookie") ?? ""
-        #expect(cookie.contains("Secure") == https)
-        kill(process.processIdentifier, SIGTERM)
-        await Task.detached { process.waitUntilExit() }.value
-        #expect(process.terminationStatus == 0)
+        try await Self.withConsole(arguments) { process, address, scheme in
+            #expect(scheme == (https ? "https" : "http"))
+            #expect(address.hasPrefix("127.0.0.1:") && !address.hasSuffix(":0"))
+            let client = try ClusterConnector(configuration: .init(verifyPeer: false)).client(scheme: scheme)
+            let page = try await client.get(address, "/")
+            #expect(page.status == 200)
+            #expect(page.text.contains("<h1>Clusters</h1>"))
+            let cookie = page.header("Set-Cookie") ?? ""
+            #expect(cookie.contains("Secure") == https)
+            kill(process.processIdentifier, SIGTERM)
+            _ = try await eventually("influx-console to exit", timeout: .seconds(5)) { process.isRunning ? nil : true }
+            #expect(process.terminationStatus == 0)
+        }
         #expect(FileManager.default.fileExists(atPath: "\(dir)/data/console.db"))
+    }
+}
+
+extension WebServeTests {
+    @Test("SIGTERM ends an open live-update stream and the console exits")
+    func stopsWithOpenStream() async throws {
+        let dir = try makeTemporaryDirectory("console-stop")
+        try await Self.withConsole(["-bind", "127.0.0.1:0", "-db", "\(dir)/console.db"]) { process, address, _ in
+            let client = MetaClient(configuration: .init(timeout: .seconds(5)))
+            let body = #"{"cluster_id":"9","server_id":"1","host":"h","product":"influxd-meta","version":"1"}"#
+            #expect(try await client.post(address, "/api/v1/servers", json: Array(body.utf8)).status == 201)
+            let port = Int(address.split(separator: ":").last ?? "") ?? 0
+            let pid = process.processIdentifier
+            let ended = try await Task.detached { () throws -> Bool in
+                let socket = try BlockingSocket(port: port, timeoutSeconds: 5)
+                try socket.send(Array("GET /clusters/9/events HTTP/1.1\r\nHost: console\r\n\r\n".utf8))
+                var text = ""
+                try WebEventStreamTests.read(socket, into: &text, until: "event: panel")
+                kill(pid, SIGTERM)
+                return socket.waitForClose()
+            }.value
+            #expect(ended)
+            _ = try await eventually("influx-console to exit", timeout: .seconds(5)) { process.isRunning ? nil : true }
+            #expect(process.terminationStatus == 0)
+        }
     }
 }

@@ -71,6 +71,12 @@ struct WebTemplateTests {
         #expect(html.contains(#"data-testid="live""#))
         #expect(html.contains(#"<script src="/static/console.js"></script>"#))
         #expect(html.contains("1.11.8-c1.11.8"))
+        #expect(!html.contains("Name this cluster"))
+        let unnamed = templates.render(
+            PageModels.Cluster(WebFixtures.cluster(name: "4242"), csrf: "tok", user: nil),
+            template: "cluster"
+        )
+        #expect(unnamed.contains(#"<a href="/start?cluster_id=4242&amp;product=influxd-meta">Name this cluster</a>"#))
     }
 
     @Test("a hostile cluster name, database name or poll error is escaped everywhere")
@@ -135,5 +141,38 @@ struct WebTemplateTests {
         #expect(html.contains("No data node has joined."))
         #expect(html.contains("No databases."))
         #expect(html.contains(#"data-testid="last-poll">not yet</dd>"#))
+    }
+}
+
+@Suite("web console actions")
+struct WebClusterActionTests {
+    @Test("each action sends what influxd-ctl sends; an unreachable node's row offers a forced removal")
+    func requests() throws {
+        let cases: [(String, String?, String?, String, String)] = [
+            ("create-database", "db0", nil, "/execute", #"{"name":"db0","type":"create-database"}"#),
+            ("drop-database", "db0", nil, "/execute", #"{"name":"db0","type":"drop-database"}"#),
+            ("add-meta", nil, "h:8091", "/add-meta", #"{"addr":"h:8091"}"#),
+            ("remove-meta", nil, "h:8091", "/remove", #"{"force":false,"httpAddr":"h:8091"}"#),
+            ("force-remove-meta", nil, "h:8091", "/remove", #"{"force":true,"httpAddr":"h:8091"}"#),
+        ]
+        for (name, database, address, path, body) in cases {
+            let action = try ClusterAction.parse(action: name, name: database, address: address).get()
+            #expect(action.name == name)
+            #expect(action.request.path == path)
+            let sent = try JSONSerialization.jsonObject(with: Data(action.request.body)) as? NSDictionary
+            let expected = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? NSDictionary
+            #expect(sent == expected, "\(name)")
+        }
+        #expect(throws: FormError.self) {
+            try ClusterAction.parse(action: "add-meta", name: nil, address: "nohost").get()
+        }
+        #expect(throws: FormError.self) {
+            try ClusterAction.parse(action: "create-database", name: " ", address: nil).get()
+        }
+        #expect(throws: FormError.self) { try ClusterAction.parse(action: "shutdown", name: "x", address: nil).get() }
+
+        let html = try ConsoleTemplates().render(ClusterPanel(WebFixtures.cluster(), csrf: "t"), template: "panel")
+        #expect(html.components(separatedBy: #"value="force-remove-meta""#).count - 1 == 1)
+        #expect(html.components(separatedBy: #"value="remove-meta""#).count - 1 == 2)
     }
 }

@@ -83,4 +83,29 @@ struct ClusterRegistrationTests {
         await cluster.stopAll()
         await receiver.stop()
     }
+
+    @Test("a node whose console hangs still stops at once on SIGTERM, without waiting for the call's timeout")
+    func hangingConsoleDoesNotHoldShutdown() async throws {
+        let receiver = try await ConsoleReceiver.start(answer: .hang)
+        let cluster = try TestCluster(
+            count: 1,
+            extraConfig: """
+                [enterprise]
+                registration-enabled = true
+                registration-server-url = "\(receiver.url)"
+                """
+        )
+        try await cluster.startAll()
+        try await cluster.joinAll()
+        _ = try await eventually("the registration is held by the console") { receiver.calls.first }
+        // The node still answers while its registration call hangs.
+        #expect(try await cluster.status(cluster.nodes[0]).leader == cluster.nodes[0].raftAddress)
+
+        let stopping = ContinuousClock.now
+        let status = await cluster.nodes[0].stop(signal: SIGTERM)
+        #expect(status == 0)
+        // The call's own timeout is 10 s: a prompt exit means cancellation ended it.
+        #expect(ContinuousClock.now - stopping < .seconds(5))
+        await receiver.stop()
+    }
 }

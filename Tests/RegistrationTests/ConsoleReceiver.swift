@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Synchronization
@@ -43,7 +44,12 @@ final class ConsoleReceiver: Sendable {
     }
 
     /// Starts a receiver on `port` (a free one for 0) and waits until it listens.
-    static func start(port: Int = 0, answer: Answer = .accept) async throws -> ConsoleReceiver {
+    /// `server` is plain HTTP/1.1 unless given (HTTPS through `OpenSSLTransport`).
+    static func start(
+        port: Int = 0,
+        answer: Answer = .accept,
+        server: HTTPServerBuilder = .http1()
+    ) async throws -> ConsoleReceiver {
         let state = State()
         state.answer.withLock { $0 = answer }
         let router = Router()
@@ -71,6 +77,7 @@ final class ConsoleReceiver: Sendable {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
@@ -104,7 +111,8 @@ final class ConsoleReceiver: Sendable {
     /// Changes how later calls are answered.
     func answer(_ answer: Answer) { state.answer.withLock { $0 = answer } }
 
-    /// Stops listening (held calls end) and waits until the server is gone.
+    /// Stops listening and waits until the server is gone. Cancellation rather than a graceful
+    /// shutdown, which would wait for the calls a hanging receiver holds.
     func stop() async {
         task.cancel()
         _ = try? await task.value

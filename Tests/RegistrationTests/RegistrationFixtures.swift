@@ -50,6 +50,8 @@ enum RegistrationFixtures {
         statsInterval: Duration = .milliseconds(200),
         initialBackoff: Duration = .milliseconds(50),
         timeout: Duration = .seconds(2),
+        anchorFile: String? = nil,
+        verifyPeer: Bool = true,
         logs: CapturedLogs
     ) throws -> WebConsoleRegistration {
         try WebConsoleRegistration(
@@ -59,6 +61,8 @@ enum RegistrationFixtures {
                 statsInterval: statsInterval,
                 initialBackoff: initialBackoff,
                 timeout: timeout,
+                anchorFile: anchorFile,
+                verifyPeer: verifyPeer,
                 logger: logs.logger(label: "registration")
             )
         )

@@ -1,4 +1,4 @@
-// Command registration-client registers a server with a console, and reports its stats,
+// Command registration-client registers a server with a console, and reports its stats and usage,
 // through InfluxData's own client library (github.com/influxdb/enterprise-client/v1), to
 // check that influx-console speaks the library's protocol. It exits 1 with the library's
 // error on stderr when a call fails.
@@ -51,6 +51,13 @@ func main() {
 		}},
 	}); err != nil {
 		fmt.Fprintf(os.Stderr, "report stats: %v\n", err)
+		os.Exit(1)
+	}
+	if _, err := c.Save(client.Usage{
+		Product: "influxd-meta",
+		Data:    []client.UsageData{{Tags: client.Tags{"cluster_id": *cluster}, Values: client.Values{"nodes": 1}}},
+	}); err != nil {
+		fmt.Fprintf(os.Stderr, "report usage: %v\n", err)
 		os.Exit(1)
 	}
 	fmt.Println("registered")

@@ -157,17 +157,22 @@ public struct RegistrationRoutes: Sendable {
         guard let cluster = try? await registry.cluster(clusterID),
             let servers = try? await registry.servers(clusterID: clusterID)
         else { return }
-        if let known = await state.cluster(clusterID), known.lastPoll == nil, known.pollError == nil {
-            var view = ClusterView(registered: cluster, servers: servers)
-            view.health = known.health
-            await state.update(view)
-        } else if await state.cluster(clusterID) == nil {
-            await state.update(ClusterView(registered: cluster, servers: servers))
-        } else {
-            await state.modify(clusterID) { view in
+        let registered = ClusterView(registered: cluster, servers: servers)
+        guard await state.cluster(clusterID) != nil else {
+            await state.update(registered)
+            return
+        }
+        await state.modify(clusterID) { view in
+            if view.lastPoll == nil && view.pollError == nil {
+                let health = view.health
+                view = registered
+                view.health = health
+            } else {
                 view.lastContact = now
                 view.name = cluster.name ?? cluster.id
-                if let scheme = servers.lazy.compactMap({ $0.metaTag("scheme") }).first { view.scheme = scheme }
+                if registered.scheme != view.scheme && servers.contains(where: { $0.metaTag("scheme") != nil }) {
+                    view.scheme = registered.scheme
+                }
             }
         }
     }

@@ -5,6 +5,8 @@ import MetaKernel
 struct ClusterObservation: Sendable {
     /// The cluster polled.
     var clusterID: String
+    /// Whether the poll sent credentials (`-cluster-user`).
+    var sentCredentials = false
     /// Every meta node's `/status`, answered or not.
     var answers: [NodeAnswer] = []
     /// `/show-cluster` from a node that answered; `nil` when none did.
@@ -106,6 +108,9 @@ struct ClusterObservation: Sendable {
 
     /// Why the poll failed, in one line; `nil` when it did not.
     private var problem: String? {
+        if authRequired && sentCredentials {
+            return "cluster \(clusterID) refused the console's credentials: check -cluster-user and -cluster-password"
+        }
         if authRequired {
             return
                 "cluster \(clusterID) requires authentication: start influx-console with -cluster-user and -cluster-password"
@@ -123,9 +128,10 @@ struct ClusterObservation: Sendable {
     }
 
     /// Healthy when every meta node answered and a leader is known; degraded when some did not;
-    /// down without a leader; unknown when the cluster refused the console's credentials.
+    /// down without a leader; unknown when the cluster refused the console's credentials or no
+    /// node address is known yet.
     private func health(nodes: [ClusterView.MetaNode], leader: String?) -> ClusterView.Health {
-        if authRequired { return .unknown }
+        if authRequired || answers.isEmpty { return .unknown }
         guard leader != nil, nodes.contains(where: \.reachable) else { return .down }
         return nodes.allSatisfy(\.reachable) ? .healthy : .degraded
     }

@@ -65,7 +65,10 @@ extension ClusterPoller {
         where !address.isEmpty && !addresses.contains(address) {
             addresses.append(address)
         }
-        var observation = ClusterObservation(clusterID: previous.id)
+        var observation = ClusterObservation(
+            clusterID: previous.id,
+            sentCredentials: configuration.authorization != nil
+        )
         observation.answers = await statuses(addresses, client: client)
         let answering = observation.answers.filter { $0.status != nil }
         let source =

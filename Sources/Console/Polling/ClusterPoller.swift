@@ -100,7 +100,7 @@ public struct ClusterPoller: Service {
 
     /// The health history of `clusterID` as of `now`, from the registry's samples.
     func history(clusterID: String, now: Date) async -> [ClusterView.HealthBucket] {
-        let samples = (try? await registry.healthSamples(clusterID: clusterID, since: HealthHistory.start(now: now)))
+        let samples = try? await registry.healthByMinute(clusterID: clusterID, since: HealthHistory.start(now: now))
         return HealthHistory.buckets(samples ?? [], now: now)
     }
 }

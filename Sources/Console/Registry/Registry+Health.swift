@@ -32,6 +32,26 @@ extension Registry {
         }
     }
 
+    /// The distinct healths sampled per minute for cluster `clusterID` since `since`, each as a
+    /// sample at its minute's start: what ``HealthHistory/buckets(_:now:)`` needs, without
+    /// reading every sample of the hour.
+    public func healthByMinute(clusterID: String, since: Date) async throws(RegistryError) -> [HealthSample] {
+        try await read("read the health of cluster \(clusterID)") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT CAST(time / 60 AS INTEGER) * 60 AS minute, health FROM health_samples
+                    WHERE cluster_id = ? AND time >= ? GROUP BY minute, health ORDER BY minute
+                    """,
+                arguments: [clusterID, Self.seconds(since)]
+            ).map { row in
+                let name: String = row["health"]
+                let minute: Double = row["minute"]
+                return HealthSample(time: Self.date(minute), health: ClusterView.Health(rawValue: name) ?? .unknown)
+            }
+        }
+    }
+
     /// The health samples of cluster `clusterID` taken at or after `since`, oldest first.
     public func healthSamples(clusterID: String, since: Date) async throws(RegistryError) -> [HealthSample] {
         try await read("read the health of cluster \(clusterID)") { db in

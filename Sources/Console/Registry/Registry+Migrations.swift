@@ -36,6 +36,9 @@ extension Registry {
             }
             try db.create(index: "health_samples_by_time", on: "health_samples", columns: ["cluster_id", "time"])
         }
+        migrator.registerMigration("v2: health samples pruned by age") { db in
+            try db.create(index: "health_samples_by_age", on: "health_samples", columns: ["time"])
+        }
         return migrator
     }
 }

@@ -3,12 +3,13 @@ import MetaKernel
 
 /// An operator's action on a cluster, sent to its leader the way `influxd-ctl` sends it:
 /// `POST /execute` with a `create-database` or `drop-database` command, `POST /add-meta`,
-/// `POST /remove`.
+/// `POST /remove` (with `force` for a node that does not answer, as `remove-meta -force`).
 enum ClusterAction: Sendable, Equatable {
     case createDatabase(String)
     case dropDatabase(String)
     case addMeta(String)
     case removeMeta(String)
+    case forceRemoveMeta(String)
 
     /// What the cluster answered, in words for the operator.
     enum Outcome: Sendable, Equatable {
@@ -32,11 +33,15 @@ enum ClusterAction: Sendable, Equatable {
                 return .failure(FormError("a database name has at most 255 characters and no control characters"))
             }
             return .success(action == "create-database" ? .createDatabase(name) : .dropDatabase(name))
-        case "add-meta", "remove-meta":
+        case "add-meta", "remove-meta", "force-remove-meta":
             guard (try? HostPort(parsing: address)) != nil else {
                 return .failure(FormError("\"\(address)\" is not a meta node's HTTP address; use host:8091"))
             }
-            return .success(action == "add-meta" ? .addMeta(address) : .removeMeta(address))
+            switch action {
+            case "add-meta": return .success(.addMeta(address))
+            case "remove-meta": return .success(.removeMeta(address))
+            default: return .success(.forceRemoveMeta(address))
+            }
         default:
             return .failure(FormError("unknown action \"\(action ?? "")\""))
         }
@@ -49,6 +54,7 @@ enum ClusterAction: Sendable, Equatable {
         case .dropDatabase: "drop-database"
         case .addMeta: "add-meta"
         case .removeMeta: "remove-meta"
+        case .forceRemoveMeta: "force-remove-meta"
         }
     }
 
@@ -59,6 +65,8 @@ enum ClusterAction: Sendable, Equatable {
         case .dropDatabase(let name): "Drop database \"\(name)\" and all its data? This cannot be undone."
         case .addMeta(let address): "Add the meta node at \(address) to the cluster?"
         case .removeMeta(let address): "Remove the meta node at \(address) from the cluster?"
+        case .forceRemoveMeta(let address):
+            "Force the meta node at \(address), which does not answer, out of the cluster? Do this only if it is gone for good."
         }
     }
 
@@ -69,13 +77,14 @@ enum ClusterAction: Sendable, Equatable {
         case .dropDatabase: "Drop database"
         case .addMeta: "Add meta node"
         case .removeMeta: "Remove meta node"
+        case .forceRemoveMeta: "Force remove meta node"
         }
     }
 
     /// Whether the action destroys something.
     var dangerous: Bool {
         switch self {
-        case .dropDatabase, .removeMeta: true
+        case .dropDatabase, .removeMeta, .forceRemoveMeta: true
         case .createDatabase, .addMeta: false
         }
     }
@@ -84,7 +93,7 @@ enum ClusterAction: Sendable, Equatable {
     var fields: (name: String, address: String) {
         switch self {
         case .createDatabase(let name), .dropDatabase(let name): (name, "")
-        case .addMeta(let address), .removeMeta(let address): ("", address)
+        case .addMeta(let address), .removeMeta(let address), .forceRemoveMeta(let address): ("", address)
         }
     }
 
@@ -104,6 +113,9 @@ enum ClusterAction: Sendable, Equatable {
             return ("/add-meta", Array(body ?? Data()))
         case .removeMeta(let address):
             body = try? encoder.encode(RemoveRequest(httpAddr: address))
+            return ("/remove", Array(body ?? Data()))
+        case .forceRemoveMeta(let address):
+            body = try? encoder.encode(RemoveRequest(httpAddr: address, force: true))
             return ("/remove", Array(body ?? Data()))
         }
     }
@@ -153,7 +165,7 @@ enum ClusterAction: Sendable, Equatable {
                 : "Added meta node \(joined.id) at \(joined.addr)."
             if let warning = joined.warning { text += " Warning: \(warning)" }
             return text
-        case .removeMeta(let address):
+        case .removeMeta(let address), .forceRemoveMeta(let address):
             guard let removed = try? reply.decode(RemoveReply.self) else {
                 return "Removed the meta node at \(address)."
             }

@@ -12,6 +12,7 @@ enum EmbeddedTemplates {
 {{/nav}}
 {{$content}}
 <h1>{{name}} <span class="sub mono">cluster {{id}} · {{scheme}}</span></h1>
+{{#unnamed}}<p class="note"><a href="/start?cluster_id={{id}}&amp;product=influxd-meta">Name this cluster</a></p>{{/unnamed}}
 <div class="account">
   {{#user}}Logged in to this cluster as <strong>{{user}}</strong>.
   <form class="inline" method="post" action="/clusters/{{id}}/logout">
@@ -187,9 +188,9 @@ The password is kept in this console's memory for this browser session only.</p>
         <td>
           <form class="inline" method="post" action="/clusters/{{clusterID}}/confirm">
             <input type="hidden" name="csrf" value="{{csrf}}">
-            <input type="hidden" name="action" value="remove-meta">
+            <input type="hidden" name="action" value="{{#reachable}}remove-meta{{/reachable}}{{^reachable}}force-remove-meta{{/reachable}}">
             <input type="hidden" name="address" value="{{httpAddress}}">
-            <button type="submit" class="danger">Remove…</button>
+            <button type="submit" class="danger">{{^reachable}}Force remove…{{/reachable}}{{#reachable}}Remove…{{/reachable}}</button>
           </form>
         </td>
       </tr>
@@ -284,6 +285,7 @@ main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
 h1 { font-size: 1.5rem; margin: 0.5rem 0 1rem; }
 h1 .sub { font-size: 0.9rem; font-weight: normal; color: var(--muted); margin-left: 0.5rem; }
 h2 { font-size: 1.1rem; margin: 1.5rem 0 0.5rem; }
+section > h2:first-child { margin-top: 0.5rem; }
 section { background: var(--paper); border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem 1rem 1rem; margin-bottom: 1rem; }
 .mono { font-family: "DejaVu Sans Mono", monospace; font-size: 0.9em; }
 .num { text-align: right; }

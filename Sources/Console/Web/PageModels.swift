@@ -42,6 +42,8 @@ enum PageModels {
         var id: String
         var name: String
         var scheme: String
+        /// Whether the cluster still goes by its id (the page offers to name it).
+        var unnamed: Bool
         var csrf: String
         /// The cluster user this browser is logged in as, if any.
         var user: String?
@@ -53,6 +55,7 @@ enum PageModels {
             id = view.id
             name = view.name
             scheme = view.scheme
+            unnamed = view.name == view.id
             self.csrf = csrf
             self.user = user
             authRequired = view.authRequired

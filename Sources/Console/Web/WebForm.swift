@@ -9,9 +9,15 @@ struct WebForm: Decodable, Sendable {
     var address: String?
     var username: String?
     var password: String?
-    var cluster_id: String?
+    var clusterID: String?
     var product: String?
-    var redirect_url: String?
+    var redirectURL: String?
+
+    enum CodingKeys: String, CodingKey {
+        case csrf, action, name, address, username, password, product
+        case clusterID = "cluster_id"
+        case redirectURL = "redirect_url"
+    }
 
     /// The largest form body read.
     static let maximumSize = 16 * 1024

@@ -40,8 +40,7 @@ public struct WebRoutes: Sendable {
     /// Adds the pages to `router`.
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.get("/") { request, _ in
-            let (session, cookie) = page(request)
-            _ = session
+            let (_, cookie) = page(request)
             let list = PageModels.ClusterList(await state.clusters())
             return withCookie(WebResponse.html(templates.render(list, template: "clusters")), cookie)
         }
@@ -188,7 +187,7 @@ public struct WebRoutes: Sendable {
         router.post("/start") { request, _ in
             let form = await WebForm.read(request)
             guard let session = verified(request, form) else { return forbidden(back: "/") }
-            let id = form.cluster_id ?? ""
+            let id = form.clusterID ?? ""
             guard await state.cluster(id) != nil else { return unknownCluster(id) }
             let name = WebForm.trimmed(form.name)
             var problem: String?
@@ -198,7 +197,7 @@ public struct WebRoutes: Sendable {
                 do {
                     try await rename(id, name)
                     await state.modify(id) { $0.name = name }
-                    return WebResponse.redirect(Self.localPath(form.redirect_url) ?? "/clusters/\(id)")
+                    return WebResponse.redirect(Self.localPath(form.redirectURL) ?? "/clusters/\(id)")
                 } catch {
                     problem = "The name was not saved: \(error)"
                 }
@@ -208,7 +207,7 @@ public struct WebRoutes: Sendable {
                 product: form.product ?? "",
                 name: name,
                 csrf: session.csrf,
-                redirectURL: form.redirect_url ?? "",
+                redirectURL: form.redirectURL ?? "",
                 error: problem
             )
             return WebResponse.html(templates.render(model, template: "start"), status: .badRequest)

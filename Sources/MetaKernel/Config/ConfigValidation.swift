@@ -136,6 +136,14 @@ extension MetaConfig {
             \MetaConfig.enterprise.licenseKey
         )
         require(
+            !enterprise.registrationServerURL.unicodeScalars.contains {
+                $0 == " " || $0.properties.generalCategory == .control
+            },
+            "[enterprise] registration-server-url: \(ConfigText.quoted(enterprise.registrationServerURL)) holds a space"
+                + " or control character, which no URL does; use the form \"http://host:3000\"",
+            \MetaConfig.enterprise.registrationServerURL
+        )
+        require(
             !enterprise.registrationEnabled || Self.isFullURL(enterprise.registrationServerURL),
             "[enterprise] registration-server-url: \(ConfigText.quoted(enterprise.registrationServerURL)) is not a"
                 + " full URL; use the form \"http://host:3000\"",

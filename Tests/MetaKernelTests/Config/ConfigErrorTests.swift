@@ -152,6 +152,14 @@ struct ConfigErrorTests {
                 #"test.conf: [enterprise] registration-server-url: "1.2.3.4" is not a full URL; use the form "http://host:3000""#
             ),
             (
+                "[enterprise]\nregistration-server-url = \"http://h:3000/a\\nb\"",
+                #"test.conf: [enterprise] registration-server-url: "http://h:3000/a\nb" holds a space or control character, which no URL does; use the form "http://host:3000""#
+            ),
+            (
+                "[enterprise]\nregistration-enabled = true\nregistration-server-url = \"http://h:3000/a b\"",
+                #"test.conf: [enterprise] registration-server-url: "http://h:3000/a b" holds a space or control character, which no URL does; use the form "http://host:3000""#
+            ),
+            (
                 "[enterprise]\nregistration-enabled = true",
                 #"test.conf: [enterprise] registration-server-url: "" is not a full URL; use the form "http://host:3000""#
             ),
