@@ -14,6 +14,8 @@ packages=(
     protobuf-compiler                   # protoc: scripts/generate-proto.sh, the wire-format test, tools/datanode-sim
     golang-github-influxdb-influxdb-dev # InfluxDB 1.x's meta.proto, which the wire-format test and the simulator decode with
     dpkg-dev rpm binutils               # scripts/package.sh: dpkg-shlibdeps, rpmbuild, strip
+    chromium fonts-dejavu-core          # the console's browser tests (faults/tests/test_console_browser.py), headless
+    golang-go golang-github-influxdb-enterprise-client-dev # InfluxData's registration client, built against influx-console in a test
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -37,3 +39,7 @@ python3 -c "import prometheus_client" 2>/dev/null || python3 -m pip install -q p
     || apt-get install -y -qq python3-prometheus-client >/dev/null
 python3 -c "import google.protobuf" 2>/dev/null || python3 -m pip install -q 'protobuf>=4.21,<6' 2>/dev/null \
     || apt-get install -y -qq python3-protobuf >/dev/null
+# Playwright drives Debian's chromium in faults/tests/test_console_browser.py and bench/console.py
+# (its own browser download is not used: no `playwright install`).
+python3 -c "import playwright" 2>/dev/null || python3 -m pip install -q playwright 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages playwright
