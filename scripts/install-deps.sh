@@ -5,6 +5,7 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(
     pkg-config libssl-dev openssl       # COpenSSL, and certificates made in tests
     libcrypt-dev                        # CCrypt: bcrypt password hashes (libxcrypt)
+    libsqlite3-dev                      # GRDB: influx-console's registry
     libraft-dev libuv1-dev              # CRaft: consensus (libraft 0.15.0, see below)
     iproute2 iputils-ping procps curl   # multi-host tests in network namespaces
     iptables                            # partitions and packet loss in the fault suite
