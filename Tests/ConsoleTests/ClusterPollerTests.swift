@@ -224,7 +224,9 @@ struct ClusterPollerServiceTests {
         }
         #expect(loaded == [liveID, "999"].sorted())
         var polls: Set<Date> = []
-        let healthy = try await eventually("the live cluster polled three times", timeout: .seconds(10)) {
+        // Polled one after the other, the live cluster would wait 30 s behind the silent one;
+        // 20 s leaves a loaded machine room and still tells the two apart.
+        let healthy = try await eventually("the live cluster polled three times", timeout: .seconds(20)) {
             () async -> ClusterView? in
             guard let view = await state.cluster(liveID), let polled = view.lastPoll else { return nil }
             polls.insert(polled)

@@ -100,7 +100,8 @@ struct FailureTests {
         let cancelled = ContinuousClock.now
         run.cancel()
         await run.value
-        #expect(ContinuousClock.now - cancelled < .milliseconds(500))
+        // The call's own timeout is 60 s; 2 s leaves a loaded machine room.
+        #expect(ContinuousClock.now - cancelled < .seconds(2))
         await receiver.stop()
     }
 
