@@ -12,31 +12,12 @@ import Testing
 /// login, a wrong password is refused by the cluster, and the right one lets the actions through.
 @Suite("web console actions on a real cluster", .serialized)
 struct WebActionTests {
-    static let authConfig = """
-        auth-enabled = true
-        shared-secret = "users' secret"
-        internal-shared-secret = "nodes' secret"
-        """
-
     @Test("create and drop a database through the confirmation step, logged in as a cluster user")
     func actions() async throws {
-        let cluster = try TestCluster(count: 1, metaExtraConfig: Self.authConfig)
-        do {
-            try await cluster.startAll()
-            try await Self.exercise(cluster)
-        } catch {
-            await cluster.stopAll()
-            throw error
-        }
-        await cluster.stopAll()
+        try await WebAuthCluster.with(password: "rootpw") { node in try await Self.exercise(node) }
     }
 
-    static func exercise(_ cluster: TestCluster) async throws {
-        let node = cluster.nodes[0]
-        let joined = try await cluster.ctl(node, ["-config", node.configPath, "join", node.httpAddress])
-        #expect(joined.status == 0, "\(joined.stderr)")
-        let admin = try await cluster.ctl(node, ["user", "create", "root", "-password", "rootpw", "-admin"])
-        #expect(admin.status == 0, "\(admin.stderr)")
+    static func exercise(_ node: MetaProcess) async throws {
 
         let state = ConsoleState()
         var view = ClusterView(id: "1", name: "auth", firstSeen: Date())

@@ -17,23 +17,10 @@ struct WebSessionDiskTests {
 
     @Test("a login is not written to the registry's files")
     func loginNotOnDisk() async throws {
-        let cluster = try TestCluster(count: 1, metaExtraConfig: WebActionTests.authConfig)
-        do {
-            try await cluster.startAll()
-            try await Self.exercise(cluster)
-        } catch {
-            await cluster.stopAll()
-            throw error
-        }
-        await cluster.stopAll()
+        try await WebAuthCluster.with(password: Self.password) { node in try await Self.exercise(node) }
     }
 
-    static func exercise(_ cluster: TestCluster) async throws {
-        let node = cluster.nodes[0]
-        let joined = try await cluster.ctl(node, ["-config", node.configPath, "join", node.httpAddress])
-        #expect(joined.status == 0, "\(joined.stderr)")
-        let admin = try await cluster.ctl(node, ["user", "create", "root", "-password", password, "-admin"])
-        #expect(admin.status == 0, "\(admin.stderr)")
+    static func exercise(_ node: MetaProcess) async throws {
         let authorization = ClusterLogin.basic(username: "root", password: password)
         let status = try await MetaClient(configuration: .init(authorization: { authorization }))
             .get(node.httpAddress, "/status").decode(ClusterStatus.self)
