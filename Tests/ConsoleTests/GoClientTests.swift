@@ -1,7 +1,6 @@
 import Console
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import Logging
 import TestSupport
 import Testing

@@ -2,7 +2,6 @@ import Console
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import Logging
 import TestSupport
 import Testing

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import Logging
 import Synchronization
 import Testing
@@ -33,7 +32,7 @@ struct WebRouteTests {
     }
 
     /// The session cookie (`name=value`) and the form token a page handed out.
-    static func session(from response: TestResponse) throws -> (cookie: String, csrf: String) {
+    static func session(from response: SocketTestResponse) throws -> (cookie: String, csrf: String) {
         let header = try #require(response.headers[.setCookie])
         let cookie = try #require(header.split(separator: ";").first.map(String.init))
         let body = String(buffer: response.body)
