@@ -53,6 +53,25 @@ struct RegistrationRoutesTests {
         #expect(try await registry.servers(clusterID: "42").first?.product == "influxd-meta")
     }
 
+    @Test("stats after a failed first poll (no address known yet) still give the view the node's address")
+    func statsAfterFailedPoll() async throws {
+        let (app, _, state) = try Self.application()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/servers", method: .post, body: Self.body(Self.server)) {
+                #expect($0.status == .created)
+            }
+            // What the poller leaves when it polled before any stats: an error, no poll time.
+            await state.modify("42") { $0.pollError = "no meta node address is known yet" }
+            try await client.execute(uri: "/api/v1/stats/influxd-meta", method: .post, body: Self.body(Self.stats)) {
+                #expect($0.status == .noContent)
+            }
+        }
+        let view = try #require(await state.cluster("42"))
+        #expect(view.metaNodes.map(\.httpAddress) == ["127.0.0.1:8091"])
+        #expect(view.leader == "127.0.0.1:8091")
+        #expect(view.pollError == "no meta node address is known yet")
+    }
+
     @Test("with a token, a missing or wrong X-Authorization gets 401 {\"error\"} and nothing is stored")
     func tokenRequired() async throws {
         let (app, registry, state) = try Self.application(token: "s3cret")

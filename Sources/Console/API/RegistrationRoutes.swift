@@ -151,8 +151,8 @@ public struct RegistrationRoutes: Sendable {
         return APIResponse.noContent
     }
 
-    /// Shows the cluster in the state at once: one not polled yet as its registry records say
-    /// (nodes, leader, license from the stats), a polled one with its new last contact.
+    /// Shows the cluster in the state at once: one never polled successfully as its registry
+    /// records say (nodes, leader, license from the stats), a polled one with its new last contact.
     private func showContact(clusterID: String, at now: Date) async {
         guard let cluster = try? await registry.cluster(clusterID),
             let servers = try? await registry.servers(clusterID: clusterID)
@@ -163,10 +163,15 @@ public struct RegistrationRoutes: Sendable {
             return
         }
         await state.modify(clusterID) { view in
-            if view.lastPoll == nil && view.pollError == nil {
-                let health = view.health
-                view = registered
-                view.health = health
+            if view.lastPoll == nil {
+                // Never polled successfully (perhaps tried before any node had reported its
+                // address): the registrations are all the console knows of the nodes.
+                var fresh = registered
+                fresh.health = view.health
+                fresh.currentHealth = view.currentHealth
+                fresh.pollError = view.pollError
+                fresh.authRequired = view.authRequired
+                view = fresh
             } else {
                 view.lastContact = now
                 view.name = cluster.name ?? cluster.id

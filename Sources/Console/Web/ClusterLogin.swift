@@ -36,12 +36,15 @@ struct ClusterLogin: Sendable {
         "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
     }
 
-    /// The meta nodes' HTTP addresses to try, the leader first, then the nodes that answered the last poll.
+    /// The meta nodes' HTTP addresses to try, the leader first, then the nodes that answered the
+    /// last poll; a node that registered but has not reported its address yet is left out.
     static func addresses(of view: ClusterView) -> [String] {
         var addresses: [String] = []
-        if let leader = view.leader { addresses.append(leader) }
+        if let leader = view.leader, !leader.isEmpty { addresses.append(leader) }
         let nodes = view.metaNodes.filter(\.reachable) + view.metaNodes.filter { !$0.reachable }
-        for node in nodes where !addresses.contains(node.httpAddress) { addresses.append(node.httpAddress) }
+        for node in nodes where !node.httpAddress.isEmpty && !addresses.contains(node.httpAddress) {
+            addresses.append(node.httpAddress)
+        }
         return addresses
     }
 }
