@@ -23,7 +23,7 @@ struct GoClientTests {
         let router = Router()
         RegistrationRoutes(registry: registry, state: state, token: "go-token", logger: Logger(label: "test"))
             .add(to: router)
-        try await Application(router: router).test(.live) { client in
+        try await Application(router: router).testOverSockets { client in
             let url = "http://127.0.0.1:\(try #require(client.port))"
             let ok = try await GoClient.run(
                 binary,

@@ -33,7 +33,7 @@ struct RegistrationRoutesTests {
     @Test("a registration answers 201 {} and the cluster shows in the state at once; stats answer 204")
     func registers() async throws {
         let (app, registry, state) = try Self.application()
-        try await app.test(.router) { client in
+        try await app.testOverSockets { client in
             try await client.execute(uri: "/api/v1/servers", method: .post, body: Self.body(Self.server)) {
                 #expect($0.status == .created)
                 #expect(String(buffer: $0.body) == "{}")
@@ -56,7 +56,7 @@ struct RegistrationRoutesTests {
     @Test("stats after a failed first poll (no address known yet) still give the view the node's address")
     func statsAfterFailedPoll() async throws {
         let (app, _, state) = try Self.application()
-        try await app.test(.router) { client in
+        try await app.testOverSockets { client in
             try await client.execute(uri: "/api/v1/servers", method: .post, body: Self.body(Self.server)) {
                 #expect($0.status == .created)
             }
@@ -75,7 +75,7 @@ struct RegistrationRoutesTests {
     @Test("with a token, a missing or wrong X-Authorization gets 401 {\"error\"} and nothing is stored")
     func tokenRequired() async throws {
         let (app, registry, state) = try Self.application(token: "s3cret")
-        try await app.test(.router) { client in
+        try await app.testOverSockets { client in
             for headers: HTTPFields in [[:], [Self.tokenField: "s3cre"], [Self.tokenField: "s3cret!"]] {
                 try await client.execute(
                     uri: "/api/v1/servers",
@@ -130,7 +130,7 @@ struct RegistrationRoutesTests {
     )
     func invalid(path: String, body: String, field: String, message: String) async throws {
         let (app, registry, _) = try Self.application()
-        try await app.test(.router) { client in
+        try await app.testOverSockets { client in
             try await client.execute(uri: path, method: .post, body: Self.body(body)) {
                 #expect($0.status == .unprocessableContent)
                 struct Answer: Decodable { var errors: [String: [String]] }
@@ -144,7 +144,7 @@ struct RegistrationRoutesTests {
     @Test("a body over 64 KiB gets 422 naming the cap; an unknown call gets 404 {\"error\"}")
     func capsAndUnknownPaths() async throws {
         let (app, _, _) = try Self.application()
-        try await app.test(.live) { client in
+        try await app.testOverSockets { client in
             let padding = String(repeating: "x", count: RegistrationRoutes.maximumBodySize)
             let large = #"{"cluster_id":"1","server_id":"1","host":"\#(padding)"}"#
             try await client.execute(uri: "/api/v1/servers", method: .post, body: Self.body(large)) {

@@ -8,15 +8,9 @@ import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
 
-/// Runs an application on a real port on 127.0.0.1 and talks to it over sockets with the
-/// project's own HTTP client (MetaClient): the console's tests need no test framework that
-/// would bring swift-nio-ssl and BoringSSL into the build.
-enum SocketTestSetup {
-    /// On a real port; the name kept from the tests' first form.
-    case router
-    /// On a real port.
-    case live
-}
+// Runs an application on a real port on 127.0.0.1 and talks to it over sockets with the
+// project's own HTTP client (MetaClient): the console's tests need no test framework that
+// would bring swift-nio-ssl and BoringSSL into the build.
 
 /// One answer.
 struct SocketTestResponse: Sendable {
@@ -103,8 +97,7 @@ private struct PortZeroApplication<Base: ApplicationProtocol>: ApplicationProtoc
 
 extension ApplicationProtocol {
     /// Serves the application on a free port while `test` runs, then shuts it down gracefully.
-    func test<Value: Sendable>(
-        _ setup: SocketTestSetup,
+    func testOverSockets<Value: Sendable>(
         _ test: @Sendable (SocketTestClient) async throws -> Value
     ) async throws -> Value {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

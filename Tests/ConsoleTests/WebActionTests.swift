@@ -34,7 +34,7 @@ struct WebActionTests {
         ) { _, _ in }
         .add(to: router)
 
-        try await Application(router: router).test(.router) { client in
+        try await Application(router: router).testOverSockets { client in
             let page = try await client.execute(uri: "/clusters/1", method: .get)
             let (cookie, csrf) = try WebRouteTests.session(from: page)
             let headers = WebRouteTests.headers(cookie: cookie)

@@ -30,7 +30,7 @@ struct WebEventStreamTests {
             logger: Logger(label: "web-test")
         ) { _, _ in }
         .add(to: router)
-        try await Application(router: router).test(.live) { client in
+        try await Application(router: router).testOverSockets { client in
             let port = try #require(client.port)
             let (head, later) = try await Task.detached { () async throws -> (String, String) in
                 let socket = try BlockingSocket(port: port, timeoutSeconds: 10)

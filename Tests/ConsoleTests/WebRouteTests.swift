@@ -62,7 +62,7 @@ struct WebRouteTests {
         let state = ConsoleState()
         await state.update(WebFixtures.cluster())
         for secure in [false, true] {
-            try await Self.application(state: state, secure: secure).test(.router) { client in
+            try await Self.application(state: state, secure: secure).testOverSockets { client in
                 try await client.execute(uri: "/clusters/4242", method: .get) { response in
                     #expect(response.status == .ok)
                     let cookie = try #require(response.headers[.setCookie])
@@ -81,7 +81,7 @@ struct WebRouteTests {
     func csrf() async throws {
         let state = ConsoleState()
         await state.update(WebFixtures.cluster())
-        try await Self.application(state: state).test(.router) { client in
+        try await Self.application(state: state).testOverSockets { client in
             let page = try await client.execute(uri: "/clusters/4242", method: .get)
             let (cookie, csrf) = try Self.session(from: page)
             // Another browser's token does not pass with this browser's cookie.
@@ -130,7 +130,7 @@ struct WebRouteTests {
         let state = ConsoleState()
         await state.update(WebFixtures.cluster(name: "4242"))
         let renames = Renames()
-        try await Self.application(state: state, renames: renames).test(.router) { client in
+        try await Self.application(state: state, renames: renames).testOverSockets { client in
             try await client.execute(uri: "/start?cluster_id=77&product=influxd-meta", method: .get) { response in
                 #expect(response.status == .notFound)
             }
@@ -168,7 +168,7 @@ struct WebRouteTests {
 
     @Test("the static files are served with their media types")
     func staticFiles() async throws {
-        try await Self.application(state: ConsoleState()).test(.router) { client in
+        try await Self.application(state: ConsoleState()).testOverSockets { client in
             try await client.execute(uri: "/static/console.js", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/javascript; charset=utf-8")

@@ -35,7 +35,7 @@ struct WebSessionDiskTests {
             ),
             logger: Logger(label: "console-test")
         )
-        try await console.makeApplication().test(.router) { client in
+        try await console.makeApplication().testOverSockets { client in
             let server =
                 #"{"cluster_id":"\#(clusterID)","server_id":"1","host":"meta-1","product":"influxd-meta","version":"1"}"#
             let stats = """
