@@ -32,7 +32,7 @@ struct LicenseRequiredTests {
         try process.run()
         let exited = try? await eventually("influxd-meta \(arguments) to exit") { process.isRunning ? nil : true }
         if exited == nil { kill(process.processIdentifier, SIGKILL) }
-        await Task.detached { process.waitUntilExit() }.value
+        await onOwnThread { process.waitUntilExit() }
         return (process.terminationStatus, try String(contentsOfFile: log, encoding: .utf8))
     }
 
@@ -117,7 +117,7 @@ struct LicenseRequiredTests {
         #expect(status.license?.mode == "license-path")
         #expect(status.license?.status == "valid")
         kill(process.processIdentifier, SIGTERM)
-        await Task.detached { process.waitUntilExit() }.value
+        await onOwnThread { process.waitUntilExit() }
         #expect(process.terminationStatus == 0)
     }
 }

@@ -55,7 +55,7 @@ struct RunMetaScriptTests {
             return status?.leader.isEmpty == false ? .some(status) : nil
         }
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        await Task.detached { process.waitUntilExit() }.value
+        await onOwnThread { process.waitUntilExit() }
         let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
         return (read(out), read(log), status ?? nil, process.terminationStatus)
     }

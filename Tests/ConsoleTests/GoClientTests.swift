@@ -81,8 +81,8 @@ enum GoClient {
         let directory = try makeTemporaryDirectory("go-client-run")
         let out = "\(directory)/stdout"
         let err = "\(directory)/stderr"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments

@@ -32,25 +32,27 @@ struct WebEventStreamTests {
         .add(to: router)
         try await Application(router: router).testOverSockets { client in
             let port = try #require(client.port)
-            let (head, later) = try await Task.detached { () async throws -> (String, String) in
+            let (socket, head) = try await onOwnThread { () throws -> (BlockingSocket, String) in
                 let socket = try BlockingSocket(port: port, timeoutSeconds: 10)
                 try socket.send(Array("GET /clusters/4242/events HTTP/1.1\r\nHost: console\r\n\r\n".utf8))
                 var text = ""
                 try WebEventStreamTests.read(socket, into: &text, until: #"data: <section class="summary">"#)
                 try WebEventStreamTests.read(socket, into: &text, until: #"data-testid="leader">10.0.0.2:8091</dd>"#)
-                let head = text
-                // Another cluster's change sends nothing on this stream; this cluster's does.
-                var other = WebFixtures.cluster(id: "other")
-                other.leader = "10.9.9.9:8091"
-                await state.update(other)
-                var view = WebFixtures.cluster()
-                view.leader = "10.0.0.3:8091"
-                for index in view.metaNodes.indices { view.metaNodes[index].isLeader = view.metaNodes[index].id == 3 }
-                await state.update(view)
+                return (socket, text)
+            }
+            // Another cluster's change sends nothing on this stream; this cluster's does.
+            var other = WebFixtures.cluster(id: "other")
+            other.leader = "10.9.9.9:8091"
+            await state.update(other)
+            var view = WebFixtures.cluster()
+            view.leader = "10.0.0.3:8091"
+            for index in view.metaNodes.indices { view.metaNodes[index].isLeader = view.metaNodes[index].id == 3 }
+            await state.update(view)
+            let later = try await onOwnThread { () throws -> String in
                 var rest = ""
                 try WebEventStreamTests.read(socket, into: &rest, until: #"data-testid="leader">10.0.0.3:8091</dd>"#)
-                return (head, rest)
-            }.value
+                return rest
+            }
             #expect(head.lowercased().contains("content-type: text/event-stream"))
             #expect(head.contains("retry: 1000"))
             #expect(head.contains("event: panel\ndata: "))

@@ -17,14 +17,16 @@ struct WebServeTests {
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let reading = Task.detached { () throws -> String in
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = out.fileHandleForReading.availableData
-                guard !chunk.isEmpty else { throw CocoaError(.fileReadUnknown) }
-                text += String(decoding: chunk, as: UTF8.self)
+        let reading = Task {
+            try await onOwnThread { () throws -> String in
+                var text = ""
+                while !text.contains("\n") {
+                    let chunk = out.fileHandleForReading.availableData
+                    guard !chunk.isEmpty else { throw CocoaError(.fileReadUnknown) }
+                    text += String(decoding: chunk, as: UTF8.self)
+                }
+                return text
             }
-            return text
         }
         let line: String
         do {
@@ -69,7 +71,9 @@ struct WebServeTests {
         try await Self.withConsole(arguments) { process, address, scheme in
             #expect(scheme == (https ? "https" : "http"))
             #expect(address.hasPrefix("127.0.0.1:") && !address.hasSuffix(":0"))
-            let client = try ClusterConnector(configuration: .init(verifyPeer: false)).client(scheme: scheme)
+            let client = try ClusterConnector(configuration: .init(verifyPeer: false, timeout: .seconds(20))).client(
+                scheme: scheme
+            )
             let page = try await client.get(address, "/")
             #expect(page.status == 200)
             #expect(page.text.contains("<h1>Clusters</h1>"))
@@ -93,14 +97,14 @@ extension WebServeTests {
             #expect(try await client.post(address, "/api/v1/servers", json: Array(body.utf8)).status == 201)
             let port = Int(address.split(separator: ":").last ?? "") ?? 0
             let pid = process.processIdentifier
-            let ended = try await Task.detached { () throws -> Bool in
+            let ended = try await onOwnThread { () throws -> Bool in
                 let socket = try BlockingSocket(port: port, timeoutSeconds: 5)
                 try socket.send(Array("GET /clusters/9/events HTTP/1.1\r\nHost: console\r\n\r\n".utf8))
                 var text = ""
                 try WebEventStreamTests.read(socket, into: &text, until: "event: panel")
                 kill(pid, SIGTERM)
                 return socket.waitForClose()
-            }.value
+            }
             #expect(ended)
             _ = try await eventually("influx-console to exit", timeout: .seconds(5)) { process.isRunning ? nil : true }
             #expect(process.terminationStatus == 0)

@@ -47,10 +47,10 @@ public func runCommand(
     try process.run()
     stdin.fileHandleForWriting.write(Data(input.utf8))
     try stdin.fileHandleForWriting.close()
-    async let stdoutData = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-    async let stderrData = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+    async let stdoutData = onOwnThread { out.fileHandleForReading.readDataToEndOfFile() }
+    async let stderrData = onOwnThread { err.fileHandleForReading.readDataToEndOfFile() }
     let (o, e) = await (stdoutData, stderrData)
-    await Task.detached { process.waitUntilExit() }.value
+    await onOwnThread { process.waitUntilExit() }
     return CommandResult(
         status: process.terminationStatus,
         stdout: String(decoding: o, as: UTF8.self),

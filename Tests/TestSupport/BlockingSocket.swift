@@ -3,8 +3,10 @@
 #endif
 
 /// A plain blocking TCP client for tests that speak a wire protocol byte by byte.
-/// Every receive waits at most the timeout given at connect time.
-public final class BlockingSocket {
+/// Every receive waits at most the timeout given at connect time. Blocking calls belong on a
+/// thread of their own (``onOwnThread(_:)``); a test hands the socket from one such call to the
+/// next, never to two at once, which is what its `Sendable` claim rests on.
+public final class BlockingSocket: @unchecked Sendable {
     private let fd: Int32
 
     /// Connects to `127.0.0.1:port`.

@@ -74,7 +74,7 @@ public final class DNSServer: @unchecked Sendable {
     public func stop() async {
         guard let pid else { return }
         kill(pid, SIGTERM)
-        await Task.detached { _ = waitpid(pid, nil, 0) }.value
+        await onOwnThread { _ = waitpid(pid, nil, 0) }
         self.pid = nil
     }
 

@@ -116,7 +116,7 @@ public final class MetaProcess: @unchecked Sendable {
     public func stop(signal: Int32 = SIGKILL) async -> Int32 {
         guard let process else { return 0 }
         if process.isRunning { kill(process.processIdentifier, signal) }
-        await Task.detached { process.waitUntilExit() }.value
+        await onOwnThread { process.waitUntilExit() }
         try? logHandle?.close()
         self.process = nil
         return process.terminationStatus
@@ -125,7 +125,7 @@ public final class MetaProcess: @unchecked Sendable {
     /// Waits for the process to exit by itself (for start-up failures).
     public func waitForExit() async -> Int32 {
         guard let process else { return 0 }
-        await Task.detached { process.waitUntilExit() }.value
+        await onOwnThread { process.waitUntilExit() }
         self.process = nil
         return process.terminationStatus
     }

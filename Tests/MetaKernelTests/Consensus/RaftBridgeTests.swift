@@ -403,18 +403,21 @@ struct RaftBridgeTests {
         with member: Member,
         as preamble: RaftPreamble,
         after: [UInt8] = [],
-        proof: (RaftHandshake.PortalHello) -> [UInt8]?
-    ) throws -> (hello: RaftHandshake.PortalHello, closed: Bool) {
-        let socket = try BlockingSocket(port: try HostPort(parsing: member.address).port, timeoutSeconds: 3)
-        var buffer = ByteBuffer()
-        preamble.encode(into: &buffer)
-        try socket.send(Array(buffer.readableBytesView))
-        var reply = ByteBuffer(bytes: try socket.receive(RaftHandshake.PortalHello.length))
-        let hello = try #require(try RaftHandshake.PortalHello.decode(from: &reply))
-        buffer.clear()
-        RaftHandshake.DialerProof(proof: proof(hello)).encode(into: &buffer)
-        try socket.send(Array(buffer.readableBytesView) + after)
-        return (hello, socket.waitForClose())
+        proof: @escaping @Sendable (RaftHandshake.PortalHello) -> [UInt8]?
+    ) async throws -> (hello: RaftHandshake.PortalHello, closed: Bool) {
+        let port = try HostPort(parsing: member.address).port
+        return try await onOwnThread {
+            let socket = try BlockingSocket(port: port, timeoutSeconds: 3)
+            var buffer = ByteBuffer()
+            preamble.encode(into: &buffer)
+            try socket.send(Array(buffer.readableBytesView))
+            var reply = ByteBuffer(bytes: try socket.receive(RaftHandshake.PortalHello.length))
+            let hello = try #require(try RaftHandshake.PortalHello.decode(from: &reply))
+            buffer.clear()
+            RaftHandshake.DialerProof(proof: proof(hello)).encode(into: &buffer)
+            try socket.send(Array(buffer.readableBytesView) + after)
+            return (hello, socket.waitForClose())
+        }
     }
 
     @Test("a connection libraft drops is closed for its peer too, though the listener watches it")
@@ -424,7 +427,7 @@ struct RaftBridgeTests {
         let member = makeMember(id: 1, directory: dir)
         try await member.node.start(bootstrapping: false)  // no configuration yet: accepts any peer
         // libraft's first eight bytes are its protocol version; it hangs up on an unknown one.
-        let (_, closed) = try handshake(
+        let (_, closed) = try await handshake(
             with: member,
             as: RaftPreamble(id: 2, address: "127.0.0.1:1", nonce: Array(repeating: 1, count: 32)),
             after: Array(repeating: 0xEE, count: 16)
@@ -445,18 +448,18 @@ struct RaftBridgeTests {
         // in a refusal; what matters is where and why, checked through the hello's proof).
         let preamble = RaftPreamble(id: 2, address: "127.0.0.1:2", nonce: secret.nonce())
 
-        let (hello, closedWithoutProof) = try handshake(with: member, as: preamble) { _ in nil }
+        let (hello, closedWithoutProof) = try await handshake(with: member, as: preamble) { _ in nil }
         #expect(closedWithoutProof)
         #expect(secret.check(hello.proof, from: .portal, preamble: preamble, portalNonce: hello.nonce) == nil)
         let mismatch = wrong.check(hello.proof, from: .portal, preamble: preamble, portalNonce: hello.nonce)
         #expect(mismatch?.contains("signature is invalid") == true)
 
-        let (_, closedOnWrongProof) = try handshake(with: member, as: preamble) { hello in
+        let (_, closedOnWrongProof) = try await handshake(with: member, as: preamble) { hello in
             wrong.proof(as: .dialer, preamble: preamble, portalNonce: hello.nonce)
         }
         #expect(closedOnWrongProof)
         // The portal's proof cannot be replayed as a dialer's: the roles are in the message.
-        let (_, closedOnReflectedProof) = try handshake(with: member, as: preamble) { hello in hello.proof }
+        let (_, closedOnReflectedProof) = try await handshake(with: member, as: preamble) { hello in hello.proof }
         #expect(closedOnReflectedProof)
 
         #expect(try await propose(.createDatabase(name: "unaffected"), on: member).error == nil)
