@@ -23,6 +23,23 @@ public actor ConsoleState {
         for continuation in subscribers.values { continuation.yield(view.id) }
     }
 
+    /// Stores a poll's view of its cluster. A poll that has never reached the cluster knows its
+    /// nodes only from the registrations as they stood when it began; what the registration API
+    /// stored meanwhile (a node's first stats, with its address) is newer and is kept.
+    /// - Returns: The view stored.
+    @discardableResult
+    public func storePoll(_ view: ClusterView) -> ClusterView {
+        var view = view
+        if view.lastPoll == nil, let current = views[view.id], current.lastPoll == nil {
+            view.metaNodes = current.metaNodes
+            view.leader = current.leader
+            view.scheme = current.scheme
+            view.license = current.license
+        }
+        update(view)
+        return view
+    }
+
     /// Changes the stored view of cluster `id` in place, if registered, and tells subscribers.
     public func modify(_ id: String, _ change: (inout ClusterView) -> Void) {
         guard var view = views[id] else { return }

@@ -52,8 +52,7 @@ extension ClusterPoller {
                 logger.info("poll of cluster \(clusterID) succeeded", metadata: ["leader": "\(view.leader ?? "none")"])
             }
         }
-        await state.update(view)
-        return view
+        return await state.storePoll(view)
     }
 
     /// Asks the cluster's meta nodes: every known node's `/status`, then the cluster-wide calls
