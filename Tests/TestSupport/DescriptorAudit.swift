@@ -14,6 +14,56 @@ public func openDescriptors() -> [Int32: String] {
     return found
 }
 
+/// The inodes of the process's TCP sockets that have one of `ports` at either end, from
+/// `/proc/self/net/tcp` and `tcp6`.
+public func tcpSocketInodes(onPorts ports: Set<Int>) -> Set<String> {
+    var inodes: Set<String> = []
+    for table in ["/proc/self/net/tcp", "/proc/self/net/tcp6"] {
+        guard let text = readProcFile(table) else { continue }
+        for line in text.split(separator: "\n").dropFirst() {
+            let columns = line.split(separator: " ")
+            guard columns.count > 9 else { continue }
+            let endPorts = [columns[1], columns[2]].compactMap {
+                $0.split(separator: ":").last.flatMap { Int($0, radix: 16) }
+            }
+            if endPorts.contains(where: ports.contains) { inodes.insert("socket:[\(columns[9])]") }
+        }
+    }
+    return inodes
+}
+
+/// The whole of a `/proc` file, which reports its size as 0 and is read until end of file.
+func readProcFile(_ path: String) -> String? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if got < 0 && errno == EINTR { continue }
+        guard got > 0 else { break }
+        bytes += chunk.prefix(got)
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Of `descriptors`, those a test's own nodes can have opened: files under `directory`, TCP
+/// sockets on `ports`, and anonymous inodes (event loops, timers). Files, sockets and pipes of
+/// other tests running in the same process at the time are left out.
+public func descriptors(
+    _ descriptors: [Int32: String],
+    under directory: String,
+    onPorts ports: Set<Int>
+) -> [Int32: String] {
+    let sockets = tcpSocketInodes(onPorts: ports)
+    return descriptors.filter { _, target in
+        if target.hasPrefix("/") { return target.hasPrefix(directory) }
+        if target.hasPrefix("socket:") { return sockets.contains(target) }
+        return target.hasPrefix("anon_inode:")
+    }
+}
+
 /// An empty file of the test's own at a descriptor number, to catch a write or a close that
 /// reaches the number after its owner closed it: the next file the process opens takes the
 /// lowest free number (a Raft segment after a watchdog restart, say), so a stale write or close

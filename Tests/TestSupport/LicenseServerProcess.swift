@@ -65,8 +65,19 @@ public final class LicenseServerProcess: @unchecked Sendable {
         try process.run()
         self.process = process
         let port = port
-        _ = try await eventually("influx-license serve on \(address)") {
-            await MetaClient.canConnect(host: "127.0.0.1", port: port, timeout: .milliseconds(200)) ? true : nil
+        do {
+            _ = try await eventually("influx-license serve on \(address)") {
+                if !process.isRunning { return false }
+                return await MetaClient.canConnect(host: "127.0.0.1", port: port, timeout: .milliseconds(200))
+                    ? true : nil
+            }
+        } catch {
+            throw StartFailure(description: "\(error); its log: \(log)")
+        }
+        guard process.isRunning else {
+            throw StartFailure(
+                description: "influx-license serve on \(address) exited \(process.terminationStatus): \(log)"
+            )
         }
     }
 
@@ -74,11 +85,16 @@ public final class LicenseServerProcess: @unchecked Sendable {
     public func stop() async {
         guard let process else { return }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        await Task.detached { process.waitUntilExit() }.value
+        await onOwnThread { process.waitUntilExit() }
         self.process = nil
     }
 
     deinit {
         if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// The server did not come up: why, with its log.
+    public struct StartFailure: Error, CustomStringConvertible {
+        public var description: String
     }
 }
