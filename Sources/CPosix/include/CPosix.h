@@ -25,11 +25,6 @@ void *cposix_object_symbol(const void *address, const char *name);
  * permission bits; 0, or -1 with errno set. Swift code then reads no `struct stat`, whose
  * clang module a build may attribute to another C module than the one a file imports. */
 int cposix_file_kind(int fd, int *kind, unsigned int *permissions);
-/* Whether io_destroy(2) calls libraft makes on this thread go to a reaper thread instead of
- * blocking it for a kernel RCU grace period (aio_reaper.c); the Raft loop thread sets 1. */
-void cposix_defer_io_destroy_here(int enabled);
-/* How many contexts the reaper thread has destroyed so far (for tests and metrics). */
-unsigned long cposix_io_destroy_deferred(void);
 /* poll(2)'s POLLRDHUP: the peer shut down its side. */
 extern const short cposix_pollrdhup;
 #endif

@@ -267,9 +267,6 @@ public final class RaftNode: @unchecked Sendable {
     }
 
     private func runLoop(bootstrapping: Bool, recovering: Bool, started: CheckedContinuation<Void, any Error>) {
-        // Closing a log segment (roll-over, snapshot) would otherwise hold the loop, and every
-        // write in flight, for io_destroy's RCU grace period (CPosix/aio_reaper.c).
-        cposix_defer_io_destroy_here(1)
         uv_loop_init(loop)
         wakeup.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         uv_async_init(loop, wakeup) { handle in
