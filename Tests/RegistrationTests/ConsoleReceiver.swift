@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// A web console for tests: a real Hummingbird server on 127.0.0.1 that records every call
@@ -29,17 +30,21 @@ final class ConsoleReceiver: Sendable {
 
     let port: Int
     private let state: State
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
     // The calls and the answer, shared by the server's handlers and the test; the mutexes guard them.
     private final class State: Sendable {
         let calls = Mutex<[Call]>([])
         let answer = Mutex<Answer>(.accept)
+        /// Set by ``ConsoleReceiver/stop()``: held calls end, so that the server can stop gracefully.
+        let stopping = Mutex(false)
     }
 
-    private init(port: Int, state: State, task: Task<Void, any Error>) {
+    private init(port: Int, state: State, group: ServiceGroup, task: Task<Void, any Error>) {
         self.port = port
         self.state = state
+        self.group = group
         self.task = task
     }
 
@@ -70,7 +75,9 @@ final class ConsoleReceiver: Sendable {
             case .fail(let status, let text):
                 return json(HTTPResponse.Status(code: status), text)
             case .hang:
-                try? await Task.sleep(for: .seconds(600))
+                while !state.stopping.withLock({ $0 }) && !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
                 return Response(status: .serviceUnavailable)
             }
         }
@@ -85,13 +92,21 @@ final class ConsoleReceiver: Sendable {
             },
             logger: Logger(label: "console-receiver") { _ in SwiftLogNoOpLogHandler() }
         )
-        let task = Task { try await app.runService() }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [app],
+                gracefulShutdownSignals: [],
+                logger: Logger(label: "console-receiver") { _ in SwiftLogNoOpLogHandler() }
+            )
+        )
+        let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let bound = await iterator.next(), bound != 0 else {
+            await group.triggerGracefulShutdown()
             task.cancel()
             throw ReceiverError(description: "the receiver did not start on port \(port)")
         }
-        return ConsoleReceiver(port: bound, state: state, task: task)
+        return ConsoleReceiver(port: bound, state: state, group: group, task: task)
     }
 
     /// The receiver could not start.
@@ -111,10 +126,12 @@ final class ConsoleReceiver: Sendable {
     /// Changes how later calls are answered.
     func answer(_ answer: Answer) { state.answer.withLock { $0 = answer } }
 
-    /// Stops listening and waits until the server is gone. Cancellation rather than a graceful
-    /// shutdown, which would wait for the calls a hanging receiver holds.
+    /// Stops listening and waits until the server is gone: held calls end first, then a graceful
+    /// shutdown. (Cancelling the server instead can drop a connection accepted at that moment
+    /// unfinished, which NIOAsyncWriter's deinit turns into a crash of the whole test process.)
     func stop() async {
-        task.cancel()
+        state.stopping.withLock { $0 = true }
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 }
