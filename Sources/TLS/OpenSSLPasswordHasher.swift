@@ -25,7 +25,8 @@ public struct OpenSSLPasswordHasher: PasswordHasher {
                 }
             }
             guard made != nil else { throw AccessError("bcrypt: cannot make a salt with cost \(scheme.cost)") }
-            guard let hash = Self.crypt(password, setting: String(cString: setting)) else {
+            let salt = String(decoding: setting.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard let hash = Self.crypt(password, setting: salt) else {
                 throw AccessError("bcrypt: libcrypt refused to hash the password")
             }
             return hash

@@ -53,7 +53,7 @@ public struct ClusterPoller: Service {
     /// Loads the registered clusters into the state, then polls until graceful shutdown.
     public func run() async throws {
         await loadClusters()
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await supervise()
         }
     }

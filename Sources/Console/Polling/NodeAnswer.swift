@@ -1,4 +1,4 @@
-public import MetaKernel
+import MetaKernel
 
 /// What one meta node's `/status` answered in a poll.
 struct NodeAnswer: Sendable {

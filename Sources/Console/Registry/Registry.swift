@@ -1,4 +1,4 @@
-public import FoundationEssentials
+import FoundationEssentials
 import GRDB
 
 /// The console's registry: registered clusters, their servers with their latest statistics,

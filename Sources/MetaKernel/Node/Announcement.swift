@@ -1,4 +1,4 @@
-public import FoundationEssentials
+import FoundationEssentials
 
 /// What a node says about itself in `POST /announce`: its addresses, status and version.
 ///

@@ -1,4 +1,4 @@
-public import FoundationEssentials
+import FoundationEssentials
 import Synchronization
 
 /// The latest announcement of each node, held in memory and shared among meta nodes by

@@ -28,7 +28,7 @@ struct Bootstrapper: Service {
     let logger: Logger
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown { [self] in await rounds() }
+        await cancelWhenGracefulShutdown { [self] in await rounds() }
         if !Task.isCancelled && !Task.isShuttingDownGracefully { try? await gracefulShutdown() }
     }
 

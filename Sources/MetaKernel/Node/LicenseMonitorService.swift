@@ -12,7 +12,7 @@ struct LicenseMonitorService: Service {
     func run() async throws {
         let gate = self.gate
         let logger = self.logger
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await licensing.monitor { state in gate.update(state, logger: logger) }
         }
         if !Task.isCancelled && !Task.isShuttingDownGracefully {

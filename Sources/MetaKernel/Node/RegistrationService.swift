@@ -11,7 +11,7 @@ struct RegistrationService: Service {
     let logger: Logger
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown { [node, registration, logger] in
+        await cancelWhenGracefulShutdown { [node, registration, logger] in
             guard let identity = await node.joinedIdentity() else { return }
             // A joined node learns the cluster id with the first committed meta node.
             var clusterID = identity.clusterID

@@ -120,7 +120,7 @@ public final class MetaStore: RaftStateMachine {
     }
 
     private func cached(
-        _ cache: WritableKeyPath<State, EncodingCache> & Sendable,
+        _ cache: any WritableKeyPath<State, EncodingCache> & Sendable,
         encode: @escaping @Sendable (MetaData) -> ByteBuffer
     ) async -> ByteBuffer {
         let (ready, pending): (ByteBuffer?, Task<ByteBuffer, Never>?) = state.withLock { state in

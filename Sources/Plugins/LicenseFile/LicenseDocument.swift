@@ -1,4 +1,4 @@
-public import FoundationEssentials
+import FoundationEssentials
 public import TLS
 
 /// A license file: the `license` member exactly as written, and the base64 Ed25519 `signature`

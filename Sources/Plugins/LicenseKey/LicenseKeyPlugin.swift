@@ -1,4 +1,4 @@
-public import FoundationEssentials
+import FoundationEssentials
 import LicenseFile
 public import MetaKernel
 import Synchronization
