@@ -124,6 +124,19 @@ class Cluster:
             p.wait()
 
 
+def self_signed_certificate(root: str) -> tuple[str, str]:
+    """A P-256 certificate for 127.0.0.1 and its key, made with openssl in `root`; requests
+    to TLS ports trust it from now on."""
+    global TLS_CA
+    cert, key = f"{root}/cert.pem", f"{root}/key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    TLS_CA = cert
+    return cert, key
+
+
 def wait(predicate, timeout: float = 30.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -198,15 +211,7 @@ def main() -> int:
         plain = Cluster(args.bin, f"{root}/plain", False, args.password_hash)
         clusters.append(plain)
         plain_port = plain.start()
-        credentials = None
-        if args.tls:
-            global TLS_CA
-            credentials = (f"{root}/cert.pem", f"{root}/key.pem")
-            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                            "-nodes", "-keyout", credentials[1], "-out", credentials[0], "-days", "2",
-                            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                           check=True, capture_output=True)
-            TLS_CA = credentials[0]
+        credentials = self_signed_certificate(root) if args.tls else None
         secured = Cluster(args.bin, f"{root}/auth", True, args.password_hash, credentials)
         clusters.append(secured)
         port = secured.start()

@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -54,10 +53,26 @@ def wrk(addr: str, script: str, connections: int, seconds: float, prefix: str,
             "p99": raw["p99_us"] / 1000, "p999": raw["p999_us"] / 1000}
 
 
+def missing_wrk() -> bool:
+    """True, after saying so on stderr, when Debian's wrk is not installed."""
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
+        return True
+    return False
+
+
+def add_run_arguments(ap: argparse.ArgumentParser) -> None:
+    """--bin, --repeat, --seconds and --quick, which both wrk benches take."""
+    ap.add_argument("--bin", default=".build/release")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--seconds", type=float, default=8)
+    ap.add_argument("--quick", action="store_true", help="2 s per run, one round")
+
+
 def table(rounds: list[dict], repeat: int) -> str:
     """Medians per concurrency, ours against etcd."""
-    lines = [f"| conns | ours writes/s | etcd writes/s | ratio | ours p50 / p90 / p99 / p99.9 ms "
-             f"| etcd p50 / p90 / p99 / p99.9 ms | p99 ratio | p99.9 ratio |",
+    lines = ["| conns | ours writes/s | etcd writes/s | ratio | ours p50 / p90 / p99 / p99.9 ms "
+             "| etcd p50 / p90 / p99 / p99.9 ms | p99 ratio | p99.9 ratio |",
              "|---|---|---|---|---|---|---|---|"]
     for c in CONNECTIONS:
         med = {s: {f: statistics.median(r[s][c][f] for r in rounds) for f in FIGURES} for s in ("ours", "etcd")}
@@ -74,14 +89,10 @@ def table(rounds: list[dict], repeat: int) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bin", default=".build/release")
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--seconds", type=float, default=8)
-    ap.add_argument("--quick", action="store_true", help="2 s per run, one round")
+    add_run_arguments(ap)
     ap.add_argument("--dir", default=None, help="where both clusters keep their data")
     args = ap.parse_args()
-    if shutil.which("wrk") is None:
-        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
+    if missing_wrk():
         return 2
     if args.quick:
         args.repeat, args.seconds = 1, 2

@@ -19,21 +19,19 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 
-import auth_overhead
-from auth_overhead import ADMIN, SHARED, Cluster, basic, token
-from wrk import CONNECTIONS, FIGURES, wrk
+from auth_overhead import ADMIN, SHARED, Cluster, basic, self_signed_certificate, token
+from wrk import CONNECTIONS, FIGURES, add_run_arguments, missing_wrk, wrk
 
 SETUPS = ("plain", "basic", "jwt")
 
 
 def table(rounds: list[dict], repeat: int, secured: str) -> str:
     """Medians per concurrency; the secured setups as ratios of plain."""
-    lines = [f"| conns | plain writes/s | basic writes/s | ratio | jwt writes/s | ratio "
-             f"| plain p50 / p99 / p99.9 ms | basic p50 / p99 / p99.9 ms | jwt p50 / p99 / p99.9 ms |",
+    lines = ["| conns | plain writes/s | basic writes/s | ratio | jwt writes/s | ratio "
+             "| plain p50 / p99 / p99.9 ms | basic p50 / p99 / p99.9 ms | jwt p50 / p99 / p99.9 ms |",
              "|---|---|---|---|---|---|---|---|---|"]
     for c in CONNECTIONS:
         med = {s: {f: statistics.median(r[s][c][f] for r in rounds) for f in FIGURES} for s in SETUPS}
@@ -48,15 +46,11 @@ def table(rounds: list[dict], repeat: int, secured: str) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bin", default=".build/release")
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--seconds", type=float, default=8)
-    ap.add_argument("--quick", action="store_true", help="2 s per run, one round")
+    add_run_arguments(ap)
     ap.add_argument("--no-tls", action="store_true", help="the secured cluster runs auth without TLS")
     ap.add_argument("--password-hash", default="bcrypt")
     args = ap.parse_args()
-    if shutil.which("wrk") is None:
-        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
+    if missing_wrk():
         return 2
     if args.quick:
         args.repeat, args.seconds = 1, 2
@@ -67,14 +61,7 @@ def main() -> int:
         plain = Cluster(args.bin, f"{root}/plain", False, args.password_hash)
         clusters.append(plain)
         plain_port = plain.start()
-        credentials = None
-        if not args.no_tls:
-            credentials = (f"{root}/cert.pem", f"{root}/key.pem")
-            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                            "-nodes", "-keyout", credentials[1], "-out", credentials[0], "-days", "2",
-                            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                           check=True, capture_output=True)
-            auth_overhead.TLS_CA = credentials[0]
+        credentials = None if args.no_tls else self_signed_certificate(root)
         secured = Cluster(args.bin, f"{root}/secured", True, args.password_hash, credentials)
         clusters.append(secured)
         port = secured.start()
