@@ -35,7 +35,7 @@ FIGURES = ("rps", "p50", "p90", "p99", "p999")
 def wrk(addr: str, script: str, connections: int, seconds: float, prefix: str,
         authorization: str | None = None, scheme: str = "http") -> dict:
     """One wrk run; the figures from the script's done() (latencies in ms)."""
-    env = dict(os.environ, WRK_PREFIX=prefix)
+    env = dict(os.environ, WRK_PREFIX=prefix, WRK_LIB=os.path.join(HERE, "wrk"))
     if authorization:
         env["WRK_AUTHORIZATION"] = authorization
     threads = min(2, connections)
