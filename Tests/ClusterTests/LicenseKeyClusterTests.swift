@@ -8,12 +8,14 @@ import Testing
 struct LicenseKeyClusterTests {
     let client = MetaClient(configuration: .init(timeout: .seconds(5)))
 
-    /// A node with `key`, the server's URL and issuer, a 1 s refresh and a `grace` grace period.
+    /// A node with `key`, the server's URL and issuer, a 1 s refresh, a `grace` grace period and
+    /// `enterprise`, more lines of that table.
     func node(
         _ server: LicenseServerProcess,
         key: String,
         grace: String = "4h",
-        meta: String = ""
+        meta: String = "",
+        enterprise: String = ""
     ) throws -> MetaProcess {
         try MetaProcess(
             root: try makeTemporaryDirectory(),
@@ -25,6 +27,7 @@ struct LicenseKeyClusterTests {
                 license-issuer-keys = ["\(server.issuerPublicKey)"]
                 license-refresh-interval = "1s"
                 license-grace-period = "\(grace)"
+                \(enterprise)
 
                 """,
             metaExtraConfig: meta
@@ -81,18 +84,13 @@ struct LicenseKeyClusterTests {
     func secretsStayOutOfDebugLogs() async throws {
         let server = try await LicenseServerProcess()
         try await server.start()
-        let node = try MetaProcess(
-            root: try makeTemporaryDirectory(),
-            extraConfig: """
-
-                [enterprise]
-                license-key = "\(LicenseServerProcess.knownKey)"
-                license-server-url = "\(server.url)"
-                license-issuer-keys = ["\(server.issuerPublicKey)"]
+        let node = try node(
+            server,
+            key: LicenseServerProcess.knownKey,
+            enterprise: """
                 registration-enabled = true
                 registration-server-url = "http://127.0.0.1:9"
                 registration-token = "registration-token-kept-secret"
-
                 """
         )
         try node.start(["-single-server"])
